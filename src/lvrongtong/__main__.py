@@ -1,0 +1,3 @@
+from lvrongtong.cli import main
+
+main()

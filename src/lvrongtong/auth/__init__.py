@@ -1,0 +1,1 @@
+"""Users, roles, sessions, bearer tokens and per-organisation API keys."""

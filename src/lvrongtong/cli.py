@@ -1,0 +1,271 @@
+"""Command line: ``lvrongtong serve | demo | db | import | export | users | audit | check``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lvrongtong.kit.runtime import Runtime
+from lvrongtong.kit.settings import load_settings
+
+app = typer.Typer(help="绿融通 lvrongtong — green-finance platform. 每个命令都接受 --data-dir / LVRONGTONG_DATA_DIR.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema: migrate and inspect. 数据库结构升级。", no_args_is_help=True)
+users_app = typer.Typer(help="Users and API keys. 用户与密钥。", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit trail. 审计日志。", no_args_is_help=True)
+check_app = typer.Typer(help="Check codes. 代码校验。", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.add_typer(check_app, name="check")
+console = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[Path | None, typer.Option("--data-dir", help="data directory (default ./data or "
+                                                                   "$LVRONGTONG_DATA_DIR)")]
+DbUrl = Annotated[str | None, typer.Option("--database-url", help="SQLAlchemy URL, e.g. "
+                                                                   "postgresql+psycopg://postgres@127.0.0.1/lvrongtong")]
+
+
+def _runtime(data_dir: Path | None, database_url: str | None) -> Runtime:
+    return Runtime.from_settings(load_settings(data_dir=data_dir, database_url=database_url))
+
+
+def _principal(rt: Runtime, as_user: str | None):
+    from lvrongtong.kit.principal import CLI
+
+    if not as_user:
+        return CLI
+    from sqlalchemy import select
+
+    from lvrongtong.auth.models import User
+    from lvrongtong.auth.service import principal_for_user
+
+    with rt.transaction() as session:
+        user = session.scalar(select(User).where(User.username == as_user))
+        if user is None:
+            err.print(f"[red]用户不存在 / no such user: {as_user}[/red]")
+            raise typer.Exit(2)
+        return principal_for_user(session, user)
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None):
+    """Migrate the schema to the latest version and load changed reference data (idempotent)."""
+    rt = _runtime(data_dir, database_url)
+    loaded = rt.upgrade()
+    from lvrongtong.kit.migrate import current_revision
+
+    console.print(f"schema at revision [bold]{current_revision(rt.engine)}[/bold]; reference data loaded: "
+                  f"{loaded or 'unchanged'}")
+
+
+@db_app.command("current")
+def db_current(data_dir: DataDir = None, database_url: DbUrl = None):
+    """Show the schema revision of the database and the revision this version needs."""
+    from lvrongtong.kit.migrate import current_revision, head_revision
+
+    rt = _runtime(data_dir, database_url)
+    console.print(f"database: {current_revision(rt.engine)}  ·  needed: {head_revision()}")
+
+
+@app.command()
+def demo(data_dir: DataDir = None, database_url: DbUrl = None,
+         seed: Annotated[int, typer.Option(help="random seed (same seed → same data)")] = 20240808,
+         enterprises: int = 10_000, loans: int = 100_000, projects: int = 4_000, bonds: int = 300):
+    """Build the synthetic Chongqing demo dataset (38 districts/counties, 40+ institutions, 10k enterprises,
+    100k loans, demo users). Migrates first; running it again changes nothing."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from lvrongtong.demo import service as demo_service
+
+    rt = _runtime(data_dir, database_url)
+    rt.upgrade()
+    total = 1 + enterprises + projects + 2 * loans + 2 * bonds + 60
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("demo", total=total)
+
+        def progress(name: str, n: int) -> None:
+            bar.update(task, advance=n or 1, description=f"写入 / writing {name}")
+
+        with rt.transaction() as session:
+            row = demo_service.build(session, seed, enterprises=enterprises, loans=loans, projects=projects,
+                                     bonds=bonds, progress=progress)
+    console.print(f"demo dataset {row.version} (seed {row.seed}): {row.counts}")
+    _print_logins(row.logins)
+
+
+def _print_logins(logins: list[dict]) -> None:
+    if not logins:
+        return
+    console.print("演示账号 / demo logins (username / password — role — organisation):")
+    for login in logins:
+        console.print(f"  {login['username']} / {login['password']}  —  {login['org_type']}  —  "
+                      f"{login['organisation']}", soft_wrap=True)
+
+
+@app.command()
+def serve(data_dir: DataDir = None, database_url: DbUrl = None, host: str = "127.0.0.1", port: int = 8000,
+          workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1):
+    """Run the web server (pages and /api/v1). Refuses to start on an unmigrated database."""
+    import uvicorn
+
+    from lvrongtong.kit.migrate import SchemaNotCurrent, require_current
+
+    settings = load_settings(data_dir=data_dir, database_url=database_url)
+    rt = Runtime.from_settings(settings)
+    try:
+        require_current(rt.engine)
+    except SchemaNotCurrent as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(3) from None
+    from lvrongtong.demo.service import demo_logins
+
+    with rt.transaction() as session:
+        logins = demo_logins(session)
+    _print_logins(logins)
+    console.print(f"lvrongtong on http://{host}:{port}  (API docs: /api/docs, OpenAPI: /openapi.json)")
+    os.environ["LVRONGTONG_DATA_DIR"] = str(settings.data_dir)
+    if database_url:
+        os.environ["LVRONGTONG_DATABASE_URL"] = database_url
+    settings.resolved_secret_key()  # create once, before workers race for it
+    uvicorn.run("lvrongtong.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False)
+
+
+@app.command("import")
+def import_(entity: Annotated[str, typer.Argument(help="enterprises | projects | loans")],
+            file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".csv or .xlsx")],
+            data_dir: DataDir = None, database_url: DbUrl = None,
+            as_user: Annotated[str | None, typer.Option(help="act as this user (scope and audit)")] = None,
+            report: Annotated[Path | None, typer.Option(help="write the row-level report (.xlsx or .json)")] = None,
+            dry_run: Annotated[bool, typer.Option(help="validate only; store nothing")] = False):
+    """Import a file; valid rows are stored, invalid rows are reported (row, field, rule, message).
+    Exit code 0 when every row was accepted, 1 when some were refused, 2 when the file was refused."""
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.registry import importing
+
+    rt = _runtime(data_dir, database_url)
+    who = _principal(rt, as_user)
+    content = file.read_bytes()
+    session = rt.sessions()
+    try:
+        result = importing.run_import(session, who, entity, file.name, content)
+        session.rollback() if dry_run else session.commit()
+    except AppError as exc:
+        session.rollback()
+        err.print(f"[red]{exc.message_zh}\n{exc.message_en}[/red]")
+        for d in exc.details:
+            err.print(f"  {d.field} · {d.rule}: {d.message_zh} / {d.message_en}")
+        raise typer.Exit(2) from None
+    finally:
+        session.close()
+    console.print(f"{entity}: {result.rows_accepted} accepted / 已导入, {result.rows_rejected} rejected / 被拒绝, "
+                  f"of {result.rows_total}{' (dry run: nothing stored)' if dry_run else ''}")
+    for p in result.problems[:50]:
+        console.print(f"  row {p['row']} · {p['field']} · {p['rule']}: {p['message_zh']}")
+    if len(result.problems) > 50:
+        console.print(f"  … {len(result.problems) - 50} more")
+    if report:
+        if report.suffix == ".json":
+            report.write_text(json.dumps(result.problems, ensure_ascii=False, indent=1))
+        else:
+            report.write_bytes(importing.report_xlsx(result.problems))
+    raise typer.Exit(0 if result.rows_rejected == 0 else 1)
+
+
+@app.command()
+def export(entity: Annotated[str, typer.Argument(help="loans | enterprises | projects | organisations")],
+           output: Annotated[Path, typer.Option("--output", "-o", help="target .xlsx file")],
+           data_dir: DataDir = None, database_url: DbUrl = None,
+           as_user: Annotated[str | None, typer.Option(help="export what this user can see")] = None):
+    """Export a list to Excel (.xlsx)."""
+    from lvrongtong.registry import exporting
+
+    rt = _runtime(data_dir, database_url)
+    who = _principal(rt, as_user)
+    with rt.transaction() as session:
+        output.write_bytes(exporting.export_xlsx(session, who, entity))
+    console.print(f"wrote {output}")
+
+
+@users_app.command("create")
+def users_create(username: str,
+                 organisation_id: Annotated[int, typer.Option("--org-id", help="organisation id")],
+                 role: Annotated[list[str], typer.Option("--role", help="viewer / operator / reviewer / admin")],
+                 password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+                 display_name: str = "", data_dir: DataDir = None, database_url: DbUrl = None):
+    """Create a user in an organisation with the given roles (password hashed with Argon2id)."""
+    from lvrongtong.auth import service as auth
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.kit.principal import CLI
+
+    rt = _runtime(data_dir, database_url)
+    try:
+        with rt.transaction() as session:
+            user = auth.create_user(session, CLI, username, password, organisation_id, role, display_name)
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"created user {user.username} (id {user.id}) roles={user.roles}")
+
+
+@users_app.command("api-key")
+def users_api_key(organisation_id: Annotated[int, typer.Option("--org-id")], name: str,
+                  role: Annotated[list[str], typer.Option("--role")] = ["viewer"],  # noqa: B006
+                  data_dir: DataDir = None, database_url: DbUrl = None):
+    """Create an API key for an organisation (printed once)."""
+    from lvrongtong.auth import service as auth
+    from lvrongtong.kit.principal import CLI
+
+    rt = _runtime(data_dir, database_url)
+    with rt.transaction() as session:
+        secret, key = auth.create_api_key(session, CLI, organisation_id, name, role)
+    console.print(f"API key {key.prefix}… for organisation {organisation_id}: {secret}")
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDir = None, database_url: DbUrl = None):
+    """Check the hash chain; name every edited entry and every gap of deleted ones. Exit 1 if broken."""
+    from lvrongtong.audit import service as audit
+
+    rt = _runtime(data_dir, database_url)
+    with rt.transaction() as session:
+        report = audit.verify(session)
+    if report.ok:
+        console.print(f"[green]OK[/green]: {report.entries_checked} entries, chain intact / 哈希链完整")
+        return
+    for p in report.problems:
+        console.print(f"[red]entry {p.seq}: {p.problem}[/red] — {p.detail}")
+    console.print(f"[red]FAILED[/red]: {len(report.problems)} problem(s) in {report.entries_checked} entries")
+    raise typer.Exit(1)
+
+
+@check_app.command("uscc")
+def check_uscc(code: str):
+    """Check a unified social credit code (GB 32100-2015): length, character set, check character."""
+    from lvrongtong.reference.uscc import validate_uscc
+
+    result = validate_uscc(code)
+    if result.valid:
+        console.print(f"{result.code}: valid / 有效 (region {result.region_code})")
+        for n in result.notes:
+            console.print(f"  note: {n.message_en} / {n.message_zh}")
+        return
+    for p in result.problems:
+        console.print(f"{result.code}: invalid / 无效 — {p.rule}: {p.message_en} / {p.message_zh}")
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Deterministic, synthetic but realistic Chongqing demo dataset."""

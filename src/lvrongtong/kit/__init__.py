@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings, database session, errors, i18n, pagination."""

@@ -1,0 +1,10 @@
+"""Imports every capability's tables so that ``metadata`` is complete (migrations, tests)."""
+
+from lvrongtong.audit import models as _audit  # noqa: F401
+from lvrongtong.auth import models as _auth  # noqa: F401
+from lvrongtong.demo import models as _demo  # noqa: F401
+from lvrongtong.kit.db import Base
+from lvrongtong.reference import models as _reference  # noqa: F401
+from lvrongtong.registry import models as _registry  # noqa: F401
+
+metadata = Base.metadata

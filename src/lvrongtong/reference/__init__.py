@@ -1,0 +1,1 @@
+"""Standards as versioned data with their sources: regions, industries, code validation."""

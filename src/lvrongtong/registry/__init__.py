@@ -1,0 +1,1 @@
+"""Master data: organisations, enterprises, projects, financial instruments (the green data thematic library)."""

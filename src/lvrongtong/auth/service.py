@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -89,6 +90,7 @@ def issue_token(session: Session, user: User, ttl_hours: int) -> tuple[str, date
 
 
 def revoke_token(session: Session, token: str) -> None:
+    principal_cache.drop(_sha256(token))
     session.execute(update(AccessToken).where(AccessToken.token_sha256 == _sha256(token)).values(revoked=True))
 
 
@@ -106,8 +108,49 @@ def create_api_key(session: Session, who: Principal, organisation_id: int, name:
     return secret, key
 
 
+class _PrincipalCache:
+    """Bearer secret digest → Principal for a few seconds, so a busy API client does not cost four
+    queries per request. A revocation in this process takes effect at once; in other worker
+    processes within ``ttl`` seconds (docs/operations.md)."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 10_000):
+        self.ttl, self.size = ttl, size
+        self._items: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, digest: str) -> Principal | None:
+        item = self._items.get(digest)
+        if item is None or item[0] < time.monotonic():
+            return None
+        return item[1]
+
+    def put(self, digest: str, who: Principal, valid_for: float | None = None) -> None:
+        if len(self._items) >= self.size:
+            self._items.clear()
+        ttl = self.ttl if valid_for is None else max(0.0, min(self.ttl, valid_for))
+        self._items[digest] = (time.monotonic() + ttl, who)
+
+    def drop(self, digest: str) -> None:
+        self._items.pop(digest, None)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+principal_cache = _PrincipalCache()
+
+
 def principal_for_bearer(session: Session, secret: str) -> Principal:
     digest = _sha256(secret)
+    cached = principal_cache.get(digest)
+    if cached is not None:
+        return cached
+    who, expires_at = _principal_for_bearer(session, secret, digest)
+    valid_for = (expires_at - datetime.now(UTC)).total_seconds() if expires_at else None
+    principal_cache.put(digest, who, valid_for)
+    return who
+
+
+def _principal_for_bearer(session: Session, secret: str, digest: str) -> tuple[Principal, datetime | None]:
     if secret.startswith(API_KEY_PREFIX):
         key = session.scalar(select(ApiKey).where(ApiKey.key_sha256 == digest, ApiKey.revoked.is_(False)))
         if key is None:
@@ -116,7 +159,7 @@ def principal_for_bearer(session: Session, secret: str) -> Principal:
         assert org is not None
         return Principal(actor=f"apikey:{key.id}", organisation_id=org.id, org_type=org.type,
                          roles=frozenset(key.roles), org_uscc=org.uscc,
-                         org_ids=registry.branch_ids(session, org.id), display_name=key.name)
+                         org_ids=registry.branch_ids(session, org.id), display_name=key.name), None
     token = session.scalar(select(AccessToken).where(AccessToken.token_sha256 == digest,
                                                      AccessToken.revoked.is_(False)))
     if token is None or token.expires_at < datetime.now(UTC):
@@ -124,7 +167,7 @@ def principal_for_bearer(session: Session, secret: str) -> Principal:
     user = session.get(User, token.user_id)
     if user is None or not user.active:
         raise Unauthorized()
-    return principal_for_user(session, user)
+    return principal_for_user(session, user), token.expires_at
 
 
 def principal_for_session(session: Session, user_id: int) -> Principal | None:

@@ -270,13 +270,13 @@ def _loans(rnd, out: Generated, n: int) -> None:
         bank = village[ent["region_code"]] if ent["region_code"] in village and size in {"micro", "small"} \
             and rnd.random() < 0.3 else _weighted(rnd, big_banks, bank_w, 1)[0]
         project = None
-        if ent["id"] in projects_by_ent and rnd.random() < 0.6:
+        if ent["id"] in projects_by_ent and rnd.random() < 0.35:
             project = rnd.choice(projects_by_ent[ent["id"]])
         approved = _approval_date(rnd)
         if project is not None and approved < project["approved_on"]:
             approved = project["approved_on"] + timedelta(days=rnd.randint(10, 90))
             approved = min(approved, AS_OF)
-        green = (project is not None and project["kind"] in GREEN_KINDS) or rnd.random() < DIVISIONS[ent["division"]][2] * 0.5
+        green = (project is not None and project["kind"] in GREEN_KINDS) or rnd.random() < DIVISIONS[ent["division"]][2] * 0.3
         transition = not green and ent["division"] in {"26", "30", "31", "32"} and rnd.random() < 0.15
         amount = Decimal(int(SIZE_MEDIAN_CNY[size] * math.exp(rnd.gauss(0, 0.8)) / 1000) * 1000 + 10000)
         term_years = rnd.choice([1, 1, 1, 2, 3]) if project is None else rnd.choice([5, 8, 10, 12, 15])

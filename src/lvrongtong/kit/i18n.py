@@ -92,6 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dash.by_industry": ("按行业门类的贷款余额（亿元）", "Loan balance by industry section (CNY 100m)"),
     "dash.over_time": ("按月发放金额（亿元）", "Amount disbursed per month (CNY 100m)"),
     "dash.green": ("绿色", "Green"),
+    "dash.disbursed": ("发放金额", "Disbursed"),
     "dash.other": ("其他", "Other"),
     "import.title": ("数据导入", "Import data"),
     "import.template": ("下载模板", "Download template"),
@@ -127,10 +128,10 @@ def translate(key: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def pick_language(query: str | None, cookie: str | None, accept: str | None, default: str = "zh") -> str:
+def pick_language(query: str | None, cookie: str | None, default: str = "zh") -> str:
+    """zh-CN unless the user chose English (``?lang=en`` or the language cookie) or the installation
+    set ``default_language``; the browser's Accept-Language is deliberately not followed."""
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
             return candidate
-    if accept and accept.lower().startswith("en"):
-        return "en"
-    return default
+    return default if default in LANGUAGES else "zh"

@@ -38,6 +38,7 @@ def apply_sort(stmt: Select, sort: str | None, allowed: dict[str, Any], default:
     """``sort`` is a comma list of field names, each optionally prefixed by ``-`` for descending."""
     spec = sort or default
     clauses = []
+    first_desc = spec.strip().startswith("-")
     for part in [p.strip() for p in spec.split(",") if p.strip()]:
         desc = part.startswith("-")
         name = part.lstrip("-+")
@@ -46,7 +47,8 @@ def apply_sort(stmt: Select, sort: str | None, allowed: dict[str, Any], default:
                               f"cannot sort by '{name}'; choose from: {', '.join(allowed)}")
         col = allowed[name]
         clauses.append(col.desc() if desc else col.asc())
-    return stmt.order_by(*clauses, tiebreak)
+    # the tie-break follows the first key's direction so that an index on that key serves both
+    return stmt.order_by(*clauses, tiebreak.desc() if first_desc else tiebreak.asc())
 
 
 def paginate(session: Session, stmt: Select, count_stmt: Select, page: int, page_size: int) -> tuple[list, int]:

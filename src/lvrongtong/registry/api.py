@@ -17,16 +17,21 @@ from lvrongtong.registry import exporting, importing, instruments, service
 from lvrongtong.registry.instruments import LoanFilter
 from lvrongtong.registry.schemas import (
     BondCreate,
+    BondPage,
     BondRead,
     EnterpriseCreate,
+    EnterprisePage,
     EnterpriseRead,
     EnterpriseUpdate,
     LoanCreate,
+    LoanPage,
     LoanRead,
     LoanUpdate,
     OrganisationCreate,
+    OrganisationPage,
     OrganisationRead,
     ProjectCreate,
+    ProjectPage,
     ProjectRead,
     ProjectUpdate,
 )
@@ -39,9 +44,8 @@ PageSize = Query(20, ge=1, le=200)
 Sort = Query(None, description="comma-separated fields, '-' prefix for descending")
 
 
-def _page(p: Page, read) -> dict:
-    return {"items": [read(x) for x in p.items], "total": p.total, "page": p.page, "page_size": p.page_size,
-            "pages": p.pages}
+def _page(p: Page, read, model):
+    return model(items=[read(x) for x in p.items], total=p.total, page=p.page, page_size=p.page_size, pages=p.pages)
 
 
 def _xlsx(content: bytes, name: str) -> Response:
@@ -50,13 +54,13 @@ def _xlsx(content: bytes, name: str) -> Response:
 
 # Organisations -----------------------------------------------------------------------------------
 
-@router.get("/organisations", summary="List organisations (paginated, filter by type/region/name)")
+@router.get("/organisations", response_model=OrganisationPage, summary="List organisations (paginated, filter by type/region/name)")
 def list_organisations(type: str | None = None, q: str | None = None, region_code: str | None = None,
                        sort: str | None = Sort, page: int = PageNo, page_size: int = PageSize,
                        who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
     p = service.list_organisations(session, who, type=type, q=q, region_code=region_code, sort=sort, page=page,
                                    page_size=page_size)
-    return _page(p, OrganisationRead.model_validate)
+    return _page(p, OrganisationRead.model_validate, OrganisationPage)
 
 
 @router.post("/organisations", status_code=201, response_model=OrganisationRead)
@@ -80,12 +84,12 @@ def enterprise_filter(q: str | None = None, region_code: str | None = None, indu
     return EnterpriseFilter(q, region_code, industry_code, size_class, listed, ets_covered)
 
 
-@router.get("/enterprises", summary="List enterprises in scope (paginated, filtered, sorted)")
+@router.get("/enterprises", response_model=EnterprisePage, summary="List enterprises in scope (paginated, filtered, sorted)")
 def list_enterprises(f: EnterpriseFilter = Depends(enterprise_filter), sort: str | None = Sort,
                      page: int = PageNo, page_size: int = PageSize,
                      who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
     return _page(service.list_enterprises(session, who, f, sort=sort, page=page, page_size=page_size),
-                 EnterpriseRead.model_validate)
+                 EnterpriseRead.model_validate, EnterprisePage)
 
 
 @router.get("/enterprises/export.xlsx", summary="Export the filtered enterprise list to Excel")
@@ -122,11 +126,12 @@ def project_filter(q: str | None = None, region_code: str | None = None, industr
     return ProjectFilter(q, region_code, industry_code, enterprise_uscc)
 
 
-@router.get("/projects", summary="List projects in scope")
+@router.get("/projects", response_model=ProjectPage, summary="List projects in scope")
 def list_projects(f: ProjectFilter = Depends(project_filter), sort: str | None = Sort, page: int = PageNo,
                   page_size: int = PageSize, who: Principal = Depends(current_principal),
                   session: Session = Depends(get_session)):
-    return _page(service.list_projects(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x)
+    return _page(service.list_projects(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x,
+                 ProjectPage)
 
 
 @router.get("/projects/export.xlsx")
@@ -169,11 +174,12 @@ def loan_filter(q: str | None = None, lender_org_id: int | None = None, borrower
                       amount_max, project_id)
 
 
-@router.get("/loans", summary="List loans in scope (a bank: its own; an enterprise: its borrowings)")
+@router.get("/loans", response_model=LoanPage, summary="List loans in scope (a bank: its own; an enterprise: its borrowings)")
 def list_loans(f: LoanFilter = Depends(loan_filter), sort: str | None = Sort, page: int = PageNo,
                page_size: int = PageSize, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):
-    return _page(instruments.list_loans(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x)
+    return _page(instruments.list_loans(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x,
+                 LoanPage)
 
 
 @router.get("/loans/export.xlsx")
@@ -211,10 +217,11 @@ def delete_loan(loan_id: int, who: Principal = Depends(current_principal), sessi
 
 # Bonds -------------------------------------------------------------------------------------------
 
-@router.get("/bonds")
+@router.get("/bonds", response_model=BondPage)
 def list_bonds(q: str | None = None, sort: str | None = Sort, page: int = PageNo, page_size: int = PageSize,
                who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
-    return _page(instruments.list_bonds(session, who, q=q, sort=sort, page=page, page_size=page_size), lambda x: x)
+    return _page(instruments.list_bonds(session, who, q=q, sort=sort, page=page, page_size=page_size), lambda x: x,
+                 BondPage)
 
 
 @router.post("/bonds", status_code=201, response_model=BondRead)

@@ -146,9 +146,12 @@ def delete_loan(session: Session, who: Principal, loan_id: int) -> None:
     audit.record(session, who, "loan.delete", "loan", loan_id, before, None)
 
 
-LOAN_SORTS = {"approved_on": Loan.approved_on, "disbursed_on": Loan.disbursed_on, "matures_on": Loan.matures_on,
-              "amount_cny": Instrument.amount_cny, "balance_cny": Instrument.balance_cny,
-              "rate_pct": Instrument.rate_pct, "contract_no": Instrument.reference, "id": Instrument.id}
+_LOAN = Loan.__table__
+_INSTRUMENT = Instrument.__table__
+LOAN_SORTS = {"approved_on": _LOAN.c.approved_on, "disbursed_on": _LOAN.c.disbursed_on,
+              "matures_on": _LOAN.c.matures_on, "amount_cny": _INSTRUMENT.c.amount_cny,
+              "balance_cny": _INSTRUMENT.c.balance_cny, "rate_pct": _INSTRUMENT.c.rate_pct,
+              "contract_no": _INSTRUMENT.c.reference, "id": _LOAN.c.id}
 
 
 @dataclass
@@ -169,47 +172,87 @@ class LoanFilter:
 
 
 def _loan_filters(stmt: Select, f: LoanFilter) -> Select:
+    i, loan = _INSTRUMENT.c, _LOAN.c
     if f.q:
         q = f.q.strip()
-        stmt = stmt.where((Instrument.reference == q) | Enterprise.name.contains(q) | (Enterprise.uscc == q.upper()))
+        stmt = stmt.where((i.reference == q) | Enterprise.name.contains(q) | (Enterprise.uscc == q.upper()))
     if f.lender_org_id is not None:
-        stmt = stmt.where(Instrument.holder_org_id == f.lender_org_id)
+        stmt = stmt.where(i.holder_org_id == f.lender_org_id)
     if f.borrower_uscc:
         stmt = stmt.where(Enterprise.uscc == f.borrower_uscc.upper())
     if f.region_code:
-        stmt = stmt.where(Instrument.region_code == f.region_code)
+        stmt = stmt.where(i.region_code == f.region_code)
     if f.industry_code:
-        stmt = stmt.where(_industry_prefix(Instrument.industry_code, f.industry_code))
-    for name in ("declared_green", "declared_transition"):
-        if getattr(f, name) is not None:
-            stmt = stmt.where(getattr(Instrument, name) == getattr(f, name))
+        stmt = stmt.where(_industry_prefix(i.industry_code, f.industry_code))
+    if f.declared_green is not None:
+        stmt = stmt.where(i.declared_green == f.declared_green)
+    if f.declared_transition is not None:
+        stmt = stmt.where(i.declared_transition == f.declared_transition)
     if f.carbon_reduction_tool is not None:
-        stmt = stmt.where(Loan.carbon_reduction_tool == f.carbon_reduction_tool)
+        stmt = stmt.where(loan.carbon_reduction_tool == f.carbon_reduction_tool)
     if f.approved_from:
-        stmt = stmt.where(Loan.approved_on >= f.approved_from)
+        stmt = stmt.where(loan.approved_on >= f.approved_from)
     if f.approved_to:
-        stmt = stmt.where(Loan.approved_on <= f.approved_to)
+        stmt = stmt.where(loan.approved_on <= f.approved_to)
     if f.amount_min is not None:
-        stmt = stmt.where(Instrument.amount_cny >= f.amount_min)
+        stmt = stmt.where(i.amount_cny >= f.amount_min)
     if f.amount_max is not None:
-        stmt = stmt.where(Instrument.amount_cny <= f.amount_max)
+        stmt = stmt.where(i.amount_cny <= f.amount_max)
     if f.project_id is not None:
-        stmt = stmt.where(Instrument.project_id == f.project_id)
+        stmt = stmt.where(i.project_id == f.project_id)
     return stmt
 
 
 def loan_query(who: Principal, f: LoanFilter) -> Select:
+    """Full rows (loan, borrower, lender) in scope, filtered — for exports that stream everything."""
     access.require_instrument_list(who)
     return _loan_filters(_loan_stmt(who), f)
 
 
+
+
+LOAN_TABLE_SORTS = {"approved_on", "disbursed_on", "matures_on"}
+
+
+def _needs_loan_table(f: LoanFilter, sort: str | None) -> bool:
+    keys = {p.strip().lstrip("-+") for p in (sort or "-approved_on").split(",") if p.strip()}
+    loan_filters = (f.carbon_reduction_tool, f.approved_from, f.approved_to)
+    return bool(keys & LOAN_TABLE_SORTS) or any(v is not None for v in loan_filters)
+
+
+def _loan_ids(who: Principal, f: LoanFilter, with_loan_table: bool) -> Select:
+    """Ids of the loans in scope that pass the filter, joining only the tables the query needs.
+
+    Driving from ``loan`` lets ORDER BY ``approved_on`` walk its index instead of sorting the book;
+    without loan-only filters or sorts, ``instrument`` alone (kind = 'loan') answers from its indexes.
+    The borrower table is joined only for text / USCC filters.
+    """
+    if with_loan_table:
+        stmt = select(_LOAN.c.id).select_from(_LOAN.join(_INSTRUMENT, _INSTRUMENT.c.id == _LOAN.c.id))
+    else:
+        stmt = select(_INSTRUMENT.c.id).where(_INSTRUMENT.c.kind == "loan")
+    if f.q or f.borrower_uscc:
+        stmt = stmt.join(Enterprise, Enterprise.id == _INSTRUMENT.c.counterparty_enterprise_id)
+    return _loan_filters(access.scope_instruments(stmt, who), f)
+
+
 def list_loans(session: Session, who: Principal, f: LoanFilter, *, sort: str | None = None, page: int = 1,
                page_size: int = 20) -> Page[LoanRead]:
-    stmt = loan_query(who, f)
-    count_stmt = stmt.with_only_columns(Instrument.id)
-    sorted_stmt = apply_sort(stmt, sort, LOAN_SORTS, "-approved_on", Instrument.id)
-    rows, total = paginate(session, sorted_stmt, count_stmt, page, page_size)
-    return Page([loan_read(*r) for r in rows], total, page, page_size)
+    """One page in two steps: the page's ids from a narrow query, then the 20 full rows by id."""
+    access.require_instrument_list(who)
+    with_loan = _needs_loan_table(f, sort)
+    ids = _loan_ids(who, f, with_loan)
+    tiebreak = _LOAN.c.id if with_loan else _INSTRUMENT.c.id
+    sorted_ids = apply_sort(ids, sort, LOAN_SORTS, "-approved_on", tiebreak)
+    rows, total = paginate(session, sorted_ids, _loan_ids(who, f, with_loan_table=False) if not
+                           (f.carbon_reduction_tool is not None or f.approved_from or f.approved_to) else ids,
+                           page, page_size)
+    page_ids = [r[0] for r in rows]
+    if not page_ids:
+        return Page([], total, page, page_size)
+    full = {loan.id: (loan, ent, org) for loan, ent, org in session.execute(_loan_stmt(who).where(
+        _LOAN.c.id.in_(page_ids)))}
+    return Page([loan_read(*full[i]) for i in page_ids], total, page, page_size)
 
 
 # Bonds -------------------------------------------------------------------------------------------

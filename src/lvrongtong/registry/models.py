@@ -93,6 +93,7 @@ class Instrument(Base):
         CheckConstraint("balance_cny >= 0", name="balance_non_negative"),
         UniqueConstraint("holder_org_id", "kind", "reference", name="holder_kind_reference"),
         Index("ix_instrument_holder_kind", "holder_org_id", "kind"),
+        Index("ix_instrument_kind_region_green", "kind", "region_code", "declared_green"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

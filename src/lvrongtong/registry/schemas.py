@@ -265,8 +265,30 @@ class BondRead(BaseModel):
     declared_transition: bool
 
 
-class PageOut(BaseModel):
+
+
+class _PageBase(BaseModel):
     total: int
     page: int
     page_size: int
     pages: int
+
+
+class LoanPage(_PageBase):
+    items: list[LoanRead]
+
+
+class EnterprisePage(_PageBase):
+    items: list[EnterpriseRead]
+
+
+class ProjectPage(_PageBase):
+    items: list[ProjectRead]
+
+
+class OrganisationPage(_PageBase):
+    items: list[OrganisationRead]
+
+
+class BondPage(_PageBase):
+    items: list[BondRead]

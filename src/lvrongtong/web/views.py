@@ -46,8 +46,7 @@ CAPABILITIES = [
 
 def _lang(request: Request) -> str:
     settings = request.app.state.runtime.settings
-    return pick_language(request.query_params.get("lang"), request.cookies.get("lang"),
-                         request.headers.get("accept-language"), settings.default_language)
+    return pick_language(request.query_params.get("lang"), request.cookies.get("lang"), settings.default_language)
 
 
 def _nav(who: Principal | None) -> list[dict[str, Any]]:

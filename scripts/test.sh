@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite: ruff, pytest on SQLite AND PostgreSQL, browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=$(command -v python3.11 || command -v python3)
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# System packages: Debian's chromium for the browser tests (never `playwright install`).
+if [ ! -x /usr/bin/chromium ]; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+# PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres): start it if it is down.
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+
+.venv/bin/ruff check src tests bench
+# Each database test runs on both backends; pytest's exit code 5 (no tests) fails this script.
+LVRONGTONG_TEST_DATABASES="${LVRONGTONG_TEST_DATABASES:-sqlite,postgresql}" \
+  .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,104 @@
+"""End to end in headless Chromium: demo data → server → login → dashboard charts render.
+
+Saves the README screenshots (docs/img/dashboard.png, docs/img/dashboard-phone.png).
+Needs Debian's ``chromium`` (scripts/test.sh installs it); fails, never skips, without it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("LVRONGTONG_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser-data")
+    exe = [sys.executable, "-m", "lvrongtong"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LVRONGTONG_")}
+    # a realistic but quicker demo for the screenshot; the full-size demo is measured in bench/
+    subprocess.run([*exe, "demo", "--data-dir", str(data), "--loans", "30000", "--enterprises", "5000"],
+                   check=True, env=env, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen([*exe, "serve", "--data-dir", str(data), "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if urllib.request.urlopen(f"{base}/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError(proc.stdout.read().decode())
+    yield base
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert shutil.which(CHROMIUM) or Path(CHROMIUM).exists(), f"{CHROMIUM} missing: apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _login(page, base, username="pbc_admin", password="demo-pbc-admin"):
+    page.goto(f"{base}/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_login_dashboard_charts_render(server, browser):
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    _login(page, server)
+    for chart in ("chart-district", "chart-section", "chart-month"):
+        page.wait_for_selector(f"#{chart}[data-rendered='1'] svg", timeout=15000)
+        assert page.locator(f"#{chart} svg path").count() >= 2, chart
+    assert int(page.inner_text("#kpi-loans").replace(",", "")) == 30000
+    (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ROOT / "docs" / "img" / "dashboard.png"), full_page=True)
+    page.close()
+
+
+def test_phone_width_and_english(server, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    _login(page, server, "icbc_officer", "demo-icbc-officer")
+    page.wait_for_selector("#chart-month[data-rendered='1'] svg")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.screenshot(path=str(ROOT / "docs" / "img" / "dashboard-phone.png"), full_page=False)
+    page.goto(f"{server}/lang/en?next=/loans")
+    assert page.locator("h1").inner_text() == "Loans"
+    page.fill("input[name=q]", "水电")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_timeout(500)
+    rows = page.locator("#results table tr").count()
+    assert rows >= 2
+    page.close()

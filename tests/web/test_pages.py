@@ -21,7 +21,7 @@ def test_wrong_password_is_refused(client, world):
 
 def test_every_list_page_renders(client, world):
     _login(client, "reg_admin")
-    for path in ("/", "/organisations", "/enterprises", "/projects", "/loans", "/reference", "/audit",
+    for path in ("/", "/organisations", "/enterprises", "/projects", "/loans", "/bonds", "/reference", "/audit",
                  f"/loans/{world.loan_a_id}", f"/enterprises/{world.ent_uscc}", f"/projects/{world.project_code}",
                  "/identification", "/portal"):
         r = client.get(path)

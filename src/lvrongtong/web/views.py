@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from lvrongtong.kit.errors import AppError
 from lvrongtong.kit.i18n import pick_language, translate
 from lvrongtong.kit.principal import Principal
-from lvrongtong.kit.web import get_session, optional_principal
+from lvrongtong.kit.web import current_principal, get_session
 from lvrongtong.reference import service as reference
 from lvrongtong.registry import exporting, importing, instruments, service, stats
 from lvrongtong.registry.instruments import LoanFilter
@@ -56,6 +56,7 @@ def _nav(who: Principal | None) -> list[dict[str, Any]]:
              {"key": "nav.enterprises", "path": "/enterprises"}, {"key": "nav.projects", "path": "/projects"}]
     if who.is_system or who.org_type in {"regulator", "bank", "insurer", "securities_fund", "enterprise"}:
         items.append({"key": "nav.loans", "path": "/loans"})
+        items.append({"key": "nav.bonds", "path": "/bonds"})
     if who.can_write():
         items.append({"key": "nav.imports", "path": "/imports"})
     items.append({"key": "nav.reference", "path": "/reference"})
@@ -77,10 +78,6 @@ def error_page(request: Request, err: AppError) -> HTMLResponse:
     if err.status == 401:
         return RedirectResponse(f"/login?{urlencode({'next': request.url.path})}", status_code=303)  # type: ignore
     return render(request, "error.html", None, status=err.status, err=err)
-
-
-def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?{urlencode({'next': str(request.url.path)})}", status_code=303)
 
 
 def _qs(request: Request, **changes: Any) -> str:
@@ -164,10 +161,8 @@ def _yi(value: Decimal) -> float:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, who: Principal | None = Depends(optional_principal),
+def home(request: Request, who: Principal = Depends(current_principal),
          session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     d = stats.dashboard(session, who)
     charts = {
         "district": {"names": [n for _, n, _, _ in d.by_district], "total": [_yi(v) for _, _, v, _ in d.by_district],
@@ -192,10 +187,8 @@ def _list_or_partial(request: Request, name: str, who: Principal, **ctx: Any) ->
 
 
 @router.get("/organisations", response_class=HTMLResponse)
-def organisations(request: Request, who: Principal | None = Depends(optional_principal),
+def organisations(request: Request, who: Principal = Depends(current_principal),
                   session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     page, size, sort = _page_args(request)
     p = request.query_params
     result = service.list_organisations(session, who, type=p.get("type") or None, q=p.get("q") or None,
@@ -212,10 +205,8 @@ def _enterprise_filter(request: Request) -> EnterpriseFilter:
 
 
 @router.get("/enterprises", response_class=HTMLResponse)
-def enterprises(request: Request, who: Principal | None = Depends(optional_principal),
+def enterprises(request: Request, who: Principal = Depends(current_principal),
                 session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     page, size, sort = _page_args(request)
     result = service.list_enterprises(session, who, _enterprise_filter(request), sort=sort, page=page,
                                       page_size=size)
@@ -224,10 +215,8 @@ def enterprises(request: Request, who: Principal | None = Depends(optional_princ
 
 
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
-def enterprise_detail(uscc: str, request: Request, who: Principal | None = Depends(optional_principal),
+def enterprise_detail(uscc: str, request: Request, who: Principal = Depends(current_principal),
                       session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     ent = service.get_enterprise(session, who, uscc)
     projects = service.list_projects(session, who, ProjectFilter(enterprise_uscc=ent.uscc), page_size=50)
     loans = None
@@ -247,10 +236,8 @@ def _project_filter(request: Request) -> ProjectFilter:
 
 
 @router.get("/projects", response_class=HTMLResponse)
-def projects(request: Request, who: Principal | None = Depends(optional_principal),
+def projects(request: Request, who: Principal = Depends(current_principal),
              session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     page, size, sort = _page_args(request)
     result = service.list_projects(session, who, _project_filter(request), sort=sort, page=page, page_size=size)
     return _list_or_partial(request, "projects.html", who, regions=reference.region_options(session),
@@ -258,10 +245,8 @@ def projects(request: Request, who: Principal | None = Depends(optional_principa
 
 
 @router.get("/projects/{code}", response_class=HTMLResponse)
-def project_detail(code: str, request: Request, who: Principal | None = Depends(optional_principal),
+def project_detail(code: str, request: Request, who: Principal = Depends(current_principal),
                    session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     project = service.get_project(session, who, code)
     from lvrongtong.registry.access import can_list_instruments
 
@@ -285,10 +270,8 @@ def _loan_filter(request: Request) -> LoanFilter:
 
 
 @router.get("/loans", response_class=HTMLResponse)
-def loans(request: Request, who: Principal | None = Depends(optional_principal),
+def loans(request: Request, who: Principal = Depends(current_principal),
           session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     page, size, sort = _page_args(request)
     result = instruments.list_loans(session, who, _loan_filter(request), sort=sort, page=page, page_size=size)
     lenders = []
@@ -299,19 +282,24 @@ def loans(request: Request, who: Principal | None = Depends(optional_principal),
                             **_list_context(request, result))
 
 
+@router.get("/bonds", response_class=HTMLResponse)
+def bonds(request: Request, who: Principal = Depends(current_principal),
+          session: Session = Depends(get_session)):
+    page, size, sort = _page_args(request)
+    result = instruments.list_bonds(session, who, q=request.query_params.get("q") or None, sort=sort, page=page,
+                                    page_size=size)
+    return _list_or_partial(request, "bonds.html", who, **_list_context(request, result))
+
+
 @router.get("/loans/{loan_id}", response_class=HTMLResponse)
-def loan_detail(loan_id: int, request: Request, who: Principal | None = Depends(optional_principal),
+def loan_detail(loan_id: int, request: Request, who: Principal = Depends(current_principal),
                 session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     return render(request, "loan_detail.html", who, loan=instruments.get_loan(session, who, loan_id))
 
 
 @router.get("/export/{entity}.xlsx")
-def export(entity: str, request: Request, who: Principal | None = Depends(optional_principal),
+def export(entity: str, request: Request, who: Principal = Depends(current_principal),
            session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
     _, _, sort = _page_args(request)
     filters = {"loans": _loan_filter, "enterprises": _enterprise_filter, "projects": _project_filter}.get(entity)
     content = exporting.export_xlsx(session, who, entity, filters(request) if filters else None, sort)
@@ -321,17 +309,13 @@ def export(entity: str, request: Request, who: Principal | None = Depends(option
 # Import ----------------------------------------------------------------------------------------
 
 @router.get("/imports", response_class=HTMLResponse)
-def imports_page(request: Request, who: Principal | None = Depends(optional_principal)):
-    if who is None:
-        return _login_redirect(request)
+def imports_page(request: Request, who: Principal = Depends(current_principal)):
     return render(request, "imports.html", who, specs=importing.SPECS, result=None)
 
 
 @router.post("/imports", response_class=HTMLResponse)
 def imports_upload(request: Request, entity: str = Form(...), file: UploadFile = File(...),
-                   who: Principal | None = Depends(optional_principal), session: Session = Depends(get_session)):
-    if who is None:
-        return _login_redirect(request)
+                   who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
     content = file.file.read()
     try:
         result = importing.run_import(session, who, entity, file.filename or "upload", content)
@@ -344,12 +328,12 @@ def imports_upload(request: Request, entity: str = Form(...), file: UploadFile =
 
 
 @router.get("/imports/{job_id}/report.xlsx")
-def import_report(job_id: int, request: Request, who: Principal | None = Depends(optional_principal),
+def import_report(job_id: int, request: Request, who: Principal = Depends(current_principal),
                   session: Session = Depends(get_session)):
     from lvrongtong.registry.models import ImportJob
 
     job = session.get(ImportJob, job_id)
-    if who is None or job is None or not (who.is_system or who.organisation_id == job.organisation_id):
+    if job is None or not (who.is_system or who.organisation_id == job.organisation_id):
         return error_page(request, AppError("not_found", "导入记录不存在", "import not found", 404))
     return Response(importing.report_xlsx(job.report), media_type=XLSX,
                     headers={"Content-Disposition": f'attachment; filename="import-{job_id}-report.xlsx"'})
@@ -358,12 +342,10 @@ def import_report(job_id: int, request: Request, who: Principal | None = Depends
 # Reference, audit, capabilities to come --------------------------------------------------------
 
 @router.get("/reference", response_class=HTMLResponse)
-def reference_page(request: Request, who: Principal | None = Depends(optional_principal),
+def reference_page(request: Request, who: Principal = Depends(current_principal),
                    session: Session = Depends(get_session)):
     from lvrongtong.reference.models import ReferenceDataset, Region
 
-    if who is None:
-        return _login_redirect(request)
     q = request.query_params.get("q") or None
     section = request.query_params.get("section") or None
     industries = reference.list_industries(session, q=q) if q else (
@@ -374,15 +356,13 @@ def reference_page(request: Request, who: Principal | None = Depends(optional_pr
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, who: Principal | None = Depends(optional_principal),
+def audit_page(request: Request, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):
     from lvrongtong.audit import service as audit
     from lvrongtong.audit.api import entries_query
     from lvrongtong.audit.models import AuditEntry
     from lvrongtong.kit.pagination import paginate
 
-    if who is None:
-        return _login_redirect(request)
     page, size, _ = _page_args(request)
     stmt = entries_query(who, request.query_params.get("action") or None)
     rows, total = paginate(session, stmt.order_by(AuditEntry.seq.desc()), stmt, page, 50)
@@ -396,10 +376,8 @@ def audit_page(request: Request, who: Principal | None = Depends(optional_princi
 
 
 @router.get("/{capability}", response_class=HTMLResponse)
-def coming(capability: str, request: Request, who: Principal | None = Depends(optional_principal)):
+def coming(capability: str, request: Request, who: Principal = Depends(current_principal)):
     cap = next((c for c in CAPABILITIES if c[1] == f"/{capability}"), None)
     if cap is None:
         return error_page(request, AppError("not_found", "页面不存在", "page not found", 404))
-    if who is None:
-        return _login_redirect(request)
     return render(request, "coming.html", who, cap=cap[0])

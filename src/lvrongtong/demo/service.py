@@ -76,8 +76,9 @@ def build(session: Session, seed: int = DEFAULT_SEED, *, enterprises: int = 10_0
     progress("generate", 0)
     _insert(session, Organisation.__table__, data.organisations, progress)
     # the demo enterprise user belongs to an organisation that *is* an enterprise with loans
-    borrower_ids = {loan["counterparty_enterprise_id"] for loan in data.loans[:2000]}
-    demo_ent = next(e for e in data.enterprises if e["id"] in borrower_ids and e["size_class"] == "medium")
+    borrower_ids = {loan["counterparty_enterprise_id"] for loan in data.loans}
+    candidates = [e for e in data.enterprises if e["id"] in borrower_ids and e["size_class"] == "medium"]
+    demo_ent = next((e for e in candidates if e["division"] == "44"), candidates[0])
     ent_org = {"id": len(data.organisations) + 1, "type": "enterprise", "subtype": "demo", "name": demo_ent["name"],
                "uscc": demo_ent["uscc"], "region_code": demo_ent["region_code"]}
     _insert(session, Organisation.__table__, [ent_org], progress)

@@ -27,6 +27,11 @@ def create_app(runtime: Runtime, check_schema: bool = True) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime
+    from lvrongtong.kit.cache import AnswerCache
+    from lvrongtong.kit.dataversion import clock
+
+    app.state.answer_cache = AnswerCache(runtime.settings.answer_cache_size)
+    clock.max_age = runtime.settings.answer_cache_max_lag_seconds
     settings = runtime.settings
     app.add_middleware(SessionMiddleware, secret_key=settings.resolved_secret_key(),
                        session_cookie=settings.session_cookie, same_site="lax", https_only=False,

@@ -139,6 +139,11 @@ class _PrincipalCache:
 principal_cache = _PrincipalCache()
 
 
+def cached_principal(secret: str) -> Principal | None:
+    """The cached caller for a bearer secret, without touching the database (None if not cached)."""
+    return principal_cache.get(_sha256(secret))
+
+
 def principal_for_bearer(session: Session, secret: str) -> Principal:
     digest = _sha256(secret)
     cached = principal_cache.get(digest)

@@ -14,6 +14,7 @@ from lvrongtong.auth.models import User
 from lvrongtong.auth.service import hash_password
 from lvrongtong.demo import generator
 from lvrongtong.demo.models import DemoDataset
+from lvrongtong.kit.dataversion import bump
 from lvrongtong.kit.errors import AppError
 from lvrongtong.kit.principal import SYSTEM
 from lvrongtong.reference.models import Industry, Region
@@ -91,6 +92,7 @@ def build(session: Session, seed: int = DEFAULT_SEED, *, enterprises: int = 10_0
     _insert(session, Instrument.__table__, bond_rows, progress)
     _insert(session, Bond.__table__, bond_rows, progress)
     _fix_sequences(session)
+    bump(session, "registry")  # bulk inserts bypass the ORM's change tracking
     logins = _users(session, data.organisations + [ent_org])
     counts = {"organisations": len(data.organisations) + 1, "enterprises": len(data.enterprises),
               "projects": len(data.projects), "loans": len(data.loans), "bonds": len(data.bonds),

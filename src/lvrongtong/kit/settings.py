@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     token_ttl_hours: int = 12
     session_cookie: str = "lvrongtong_session"
     default_language: str = "zh"
+    answer_cache_size: int = Field(default=1024, description="cached list/dashboard answers per process; 0 = off")
+    answer_cache_max_lag_seconds: float = Field(
+        default=1.0, description="how long another process's commit may go unseen by the answer cache; 0 = never")
 
     @property
     def resolved_database_url(self) -> str:

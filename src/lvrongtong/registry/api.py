@@ -6,13 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from sqlalchemy.orm import Session
 
 from lvrongtong.kit.errors import AppError
 from lvrongtong.kit.pagination import Page
 from lvrongtong.kit.principal import Principal
-from lvrongtong.kit.web import current_principal, get_session
+from lvrongtong.kit.web import cached_json, current_principal, get_session
 from lvrongtong.registry import exporting, importing, instruments, service
 from lvrongtong.registry.instruments import LoanFilter
 from lvrongtong.registry.schemas import (
@@ -55,12 +55,13 @@ def _xlsx(content: bytes, name: str) -> Response:
 # Organisations -----------------------------------------------------------------------------------
 
 @router.get("/organisations", response_model=OrganisationPage, summary="List organisations (paginated, filter by type/region/name)")
-def list_organisations(type: str | None = None, q: str | None = None, region_code: str | None = None,
-                       sort: str | None = Sort, page: int = PageNo, page_size: int = PageSize,
-                       who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
-    p = service.list_organisations(session, who, type=type, q=q, region_code=region_code, sort=sort, page=page,
-                                   page_size=page_size)
-    return _page(p, OrganisationRead.model_validate, OrganisationPage)
+def list_organisations(request: Request, type: str | None = None, q: str | None = None,
+                       region_code: str | None = None, sort: str | None = Sort, page: int = PageNo,
+                       page_size: int = PageSize, who: Principal = Depends(current_principal),
+                       session: Session = Depends(get_session)):
+    return cached_json(request, session, who, "registry", lambda: _page(service.list_organisations(
+        session, who, type=type, q=q, region_code=region_code, sort=sort, page=page, page_size=page_size),
+        OrganisationRead.model_validate, OrganisationPage))
 
 
 @router.post("/organisations", status_code=201, response_model=OrganisationRead)
@@ -78,18 +79,19 @@ def get_organisation(org_id: int, who: Principal = Depends(current_principal), s
 
 # Enterprises -------------------------------------------------------------------------------------
 
-def enterprise_filter(q: str | None = None, region_code: str | None = None, industry_code: str | None = None,
+async def enterprise_filter(q: str | None = None, region_code: str | None = None, industry_code: str | None = None,
                       size_class: str | None = None, listed: bool | None = None,
                       ets_covered: bool | None = None) -> EnterpriseFilter:
     return EnterpriseFilter(q, region_code, industry_code, size_class, listed, ets_covered)
 
 
 @router.get("/enterprises", response_model=EnterprisePage, summary="List enterprises in scope (paginated, filtered, sorted)")
-def list_enterprises(f: EnterpriseFilter = Depends(enterprise_filter), sort: str | None = Sort,
+def list_enterprises(request: Request, f: EnterpriseFilter = Depends(enterprise_filter), sort: str | None = Sort,
                      page: int = PageNo, page_size: int = PageSize,
                      who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
-    return _page(service.list_enterprises(session, who, f, sort=sort, page=page, page_size=page_size),
-                 EnterpriseRead.model_validate, EnterprisePage)
+    return cached_json(request, session, who, "registry", lambda: _page(
+        service.list_enterprises(session, who, f, sort=sort, page=page, page_size=page_size),
+        EnterpriseRead.model_validate, EnterprisePage))
 
 
 @router.get("/enterprises/export.xlsx", summary="Export the filtered enterprise list to Excel")
@@ -121,17 +123,17 @@ def update_enterprise(uscc: str, data: EnterpriseUpdate, who: Principal = Depend
 
 # Projects ----------------------------------------------------------------------------------------
 
-def project_filter(q: str | None = None, region_code: str | None = None, industry_code: str | None = None,
+async def project_filter(q: str | None = None, region_code: str | None = None, industry_code: str | None = None,
                    enterprise_uscc: str | None = None) -> ProjectFilter:
     return ProjectFilter(q, region_code, industry_code, enterprise_uscc)
 
 
 @router.get("/projects", response_model=ProjectPage, summary="List projects in scope")
-def list_projects(f: ProjectFilter = Depends(project_filter), sort: str | None = Sort, page: int = PageNo,
-                  page_size: int = PageSize, who: Principal = Depends(current_principal),
+def list_projects(request: Request, f: ProjectFilter = Depends(project_filter), sort: str | None = Sort,
+                  page: int = PageNo, page_size: int = PageSize, who: Principal = Depends(current_principal),
                   session: Session = Depends(get_session)):
-    return _page(service.list_projects(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x,
-                 ProjectPage)
+    return cached_json(request, session, who, "registry", lambda: _page(
+        service.list_projects(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x, ProjectPage))
 
 
 @router.get("/projects/export.xlsx")
@@ -163,7 +165,7 @@ def update_project(code: str, data: ProjectUpdate, who: Principal = Depends(curr
 
 # Loans -------------------------------------------------------------------------------------------
 
-def loan_filter(q: str | None = None, lender_org_id: int | None = None, borrower_uscc: str | None = None,
+async def loan_filter(q: str | None = None, lender_org_id: int | None = None, borrower_uscc: str | None = None,
                 region_code: str | None = None, industry_code: str | None = None,
                 declared_green: bool | None = None, declared_transition: bool | None = None,
                 carbon_reduction_tool: bool | None = None, approved_from: date | None = None,
@@ -175,11 +177,11 @@ def loan_filter(q: str | None = None, lender_org_id: int | None = None, borrower
 
 
 @router.get("/loans", response_model=LoanPage, summary="List loans in scope (a bank: its own; an enterprise: its borrowings)")
-def list_loans(f: LoanFilter = Depends(loan_filter), sort: str | None = Sort, page: int = PageNo,
-               page_size: int = PageSize, who: Principal = Depends(current_principal),
+def list_loans(request: Request, f: LoanFilter = Depends(loan_filter), sort: str | None = Sort,
+               page: int = PageNo, page_size: int = PageSize, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):
-    return _page(instruments.list_loans(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x,
-                 LoanPage)
+    return cached_json(request, session, who, "registry", lambda: _page(
+        instruments.list_loans(session, who, f, sort=sort, page=page, page_size=page_size), lambda x: x, LoanPage))
 
 
 @router.get("/loans/export.xlsx")
@@ -218,10 +220,11 @@ def delete_loan(loan_id: int, who: Principal = Depends(current_principal), sessi
 # Bonds -------------------------------------------------------------------------------------------
 
 @router.get("/bonds", response_model=BondPage)
-def list_bonds(q: str | None = None, sort: str | None = Sort, page: int = PageNo, page_size: int = PageSize,
-               who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
-    return _page(instruments.list_bonds(session, who, q=q, sort=sort, page=page, page_size=page_size), lambda x: x,
-                 BondPage)
+def list_bonds(request: Request, q: str | None = None, sort: str | None = Sort, page: int = PageNo,
+               page_size: int = PageSize, who: Principal = Depends(current_principal),
+               session: Session = Depends(get_session)):
+    return cached_json(request, session, who, "registry", lambda: _page(
+        instruments.list_bonds(session, who, q=q, sort=sort, page=page, page_size=page_size), lambda x: x, BondPage))
 
 
 @router.post("/bonds", status_code=201, response_model=BondRead)

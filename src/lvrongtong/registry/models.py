@@ -159,3 +159,12 @@ class ImportJob(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
     report: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+def _track() -> None:
+    from lvrongtong.kit.dataversion import track
+
+    track("registry", Organisation, Enterprise, Project, Instrument)
+
+
+_track()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from lvrongtong.kit.errors import AppError
 from lvrongtong.kit.i18n import pick_language, translate
 from lvrongtong.kit.principal import Principal
-from lvrongtong.kit.web import current_principal, get_session
+from lvrongtong.kit.web import cached_answer, current_principal, get_session
 from lvrongtong.reference import service as reference
 from lvrongtong.registry import exporting, importing, instruments, service, stats
 from lvrongtong.registry.instruments import LoanFilter
@@ -163,7 +163,7 @@ def _yi(value: Decimal) -> float:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: Principal = Depends(current_principal),
          session: Session = Depends(get_session)):
-    d = stats.dashboard(session, who)
+    d = cached_answer(request, session, who, "registry", lambda: stats.dashboard(session, who))
     charts = {
         "district": {"names": [n for _, n, _, _ in d.by_district], "total": [_yi(v) for _, _, v, _ in d.by_district],
                      "green": [_yi(g) for _, _, _, g in d.by_district]},

@@ -66,3 +66,20 @@ def test_openapi_lists_routes(client):
 
 def test_health(client):
     assert client.get("/health").json()["status"] == "ok"
+
+
+def test_every_list_exports_to_excel(client, world):
+    import io
+
+    import openpyxl
+
+    _login(client, "reg_admin")
+    for entity, expected_rows in (("organisations", 5), ("enterprises", 2), ("projects", 1), ("loans", 2),
+                                  ("bonds", 0), ("audit", None)):
+        r = client.get(f"/export/{entity}.xlsx")
+        assert r.status_code == 200, entity
+        ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+        if expected_rows is not None:
+            assert ws.max_row - 1 == expected_rows, entity
+        else:
+            assert ws.max_row > 10

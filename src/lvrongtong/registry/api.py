@@ -227,6 +227,12 @@ def list_bonds(request: Request, q: str | None = None, sort: str | None = Sort, 
         instruments.list_bonds(session, who, q=q, sort=sort, page=page, page_size=page_size), lambda x: x, BondPage))
 
 
+@router.get("/bonds/export.xlsx")
+def export_bonds(q: str | None = None, sort: str | None = Sort, who: Principal = Depends(current_principal),
+                 session: Session = Depends(get_session)):
+    return _xlsx(exporting.export_xlsx(session, who, "bonds", {"q": q}, sort), "bonds")
+
+
 @router.post("/bonds", status_code=201, response_model=BondRead)
 def create_bond(data: BondCreate, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
     out = instruments.create_bond(session, who, data)

@@ -35,6 +35,9 @@ ENTERPRISE_COLUMNS = ["uscc", "name", "region_code", "industry_code", "size_clas
 PROJECT_COLUMNS = ["code", "name", "enterprise_uscc", "enterprise_name", "region_code", "address", "industry_code",
                    "total_investment_cny", "capacity", "description_zh", "approved_on", "starts_on", "ends_on"]
 ORG_COLUMNS = ["id", "type", "subtype", "name", "uscc", "region_code", "parent_id"]
+BOND_COLUMNS = ["id", "bond_code", "issuer_uscc", "issuer_name", "holder_org_id", "holder_name", "bond_type",
+                "amount_cny", "balance_cny", "rate_pct", "currency", "registered_on", "issued_on", "matures_on",
+                "declared_green", "declared_transition", "project_id"]
 
 
 def _loan_rows(session: Session, who: Principal, f: LoanFilter, sort: str | None):
@@ -62,11 +65,15 @@ def export_xlsx(session: Session, who: Principal, entity: str, filters: Any = No
         return write_xlsx("projects", PROJECT_COLUMNS,
                           ([str(v) if isinstance(v, dict) else v for v in (getattr(x, c) for c in PROJECT_COLUMNS)]
                            for x in rows))
+    if entity == "bonds":
+        q = (filters or {}).get("q") if isinstance(filters, dict) else None
+        rows = _pages(lambda p: instruments.list_bonds(session, who, q=q, sort=sort, page=p, page_size=EXPORT_PAGE))
+        return write_xlsx("bonds", BOND_COLUMNS, ([getattr(b, c) for c in BOND_COLUMNS] for b in rows))
     if entity == "organisations":
         rows = _pages(lambda p: service.list_organisations(session, who, **(filters or {}), sort=sort, page=p,
                                                            page_size=EXPORT_PAGE))
         return write_xlsx("organisations", ORG_COLUMNS, ([getattr(o, c) for c in ORG_COLUMNS] for o in rows))
     from lvrongtong.kit.errors import field_error
 
-    raise field_error("entity", "export_entity_known", "可导出：loans / enterprises / projects / organisations",
-                      "exportable: loans, enterprises, projects, organisations")
+    raise field_error("entity", "export_entity_known", "可导出：loans / bonds / enterprises / projects / organisations",
+                      "exportable: loans, bonds, enterprises, projects, organisations")

@@ -301,7 +301,10 @@ def loan_detail(loan_id: int, request: Request, who: Principal = Depends(current
 def export(entity: str, request: Request, who: Principal = Depends(current_principal),
            session: Session = Depends(get_session)):
     _, _, sort = _page_args(request)
-    filters = {"loans": _loan_filter, "enterprises": _enterprise_filter, "projects": _project_filter}.get(entity)
+    filters = {"loans": _loan_filter, "enterprises": _enterprise_filter, "projects": _project_filter,
+               "bonds": lambda r: {"q": r.query_params.get("q") or None}}.get(entity)
+    if entity == "audit":
+        return _audit_xlsx(request, who, session)
     content = exporting.export_xlsx(session, who, entity, filters(request) if filters else None, sort)
     return Response(content, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{entity}.xlsx"'})
 
@@ -353,6 +356,20 @@ def reference_page(request: Request, who: Principal = Depends(current_principal)
     return render(request, "reference.html", who, regions=list(session.scalars(select(Region).order_by(Region.code))),
                   sections=reference.industry_sections(session), industries=industries,
                   datasets=list(session.scalars(select(ReferenceDataset))), q=q, section=section)
+
+
+def _audit_xlsx(request: Request, who: Principal, session: Session) -> Response:
+    from lvrongtong.audit.api import entries_query, entry_dict
+    from lvrongtong.audit.models import AuditEntry
+    from lvrongtong.kit.xlsx import write_xlsx
+
+    stmt = entries_query(who, request.query_params.get("action") or None).order_by(AuditEntry.seq)
+    columns = ["seq", "at", "actor", "user_id", "organisation_id", "action", "subject_type", "subject_id",
+               "changed_fields", "before_digest", "after_digest", "prev_hash", "hash"]
+    rows = ([", ".join(v) if isinstance(v, list) else v for v in (entry_dict(e)[c] for c in columns)]
+            for e in session.scalars(stmt.execution_options(yield_per=2000)))
+    return Response(write_xlsx("audit", columns, rows), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="audit.xlsx"'})
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -79,6 +79,10 @@ def _wipe(rt: Runtime) -> None:
             for t in tables:
                 conn.execute(t.delete())
         conn.execute(text("INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+    from lvrongtong.reference.catalogues import sync_shipped
+
+    with rt.transaction() as session:  # shipped catalogues are reference data: put them back
+        sync_shipped(session)
 
 
 @pytest.fixture

@@ -20,10 +20,13 @@ db_app = typer.Typer(help="Database schema: migrate and inspect. 数据库结构
 users_app = typer.Typer(help="Users and API keys. 用户与密钥。", no_args_is_help=True)
 audit_app = typer.Typer(help="Audit trail. 审计日志。", no_args_is_help=True)
 check_app = typer.Typer(help="Check codes. 代码校验。", no_args_is_help=True)
+taxonomy_app = typer.Typer(help="Green / transition catalogues: list, show, diff, crosswalk, import. 绿色目录。",
+                           no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(check_app, name="check")
+app.add_typer(taxonomy_app, name="taxonomy")
 console = Console()
 err = Console(stderr=True)
 
@@ -262,6 +265,143 @@ def check_uscc(code: str):
     for p in result.problems:
         console.print(f"{result.code}: invalid / 无效 — {p.rule}: {p.message_en} / {p.message_zh}")
     raise typer.Exit(1)
+
+
+def _item_dict(item, full: bool = False) -> dict:
+    out = {"code": item.code, "name": item.name_zh, "parent": item.parent_code, "level": item.level,
+           "source": item.source, "verification": item.verification}
+    if full:
+        out.update(name_en=item.name_en, scope=item.scope_zh, remarks=item.remarks_zh,
+                   industry_classes=item.industry_classes, ghg_contribution=item.ghg_contribution, note=item.note,
+                   catalogue=item.version)
+    return out
+
+
+def _echo_json(value) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+@taxonomy_app.command("list")
+def taxonomy_list(version: Annotated[str, typer.Option("--version", help="2025 | 2024 | 2021 | 2019 | …")] = "2025",
+                  level: Annotated[int | None, typer.Option(help="only this level")] = None,
+                  parent: Annotated[str | None, typer.Option(help="only children of this code")] = None,
+                  search: Annotated[str | None, typer.Option("--search", help="name / scope contains")] = None,
+                  as_json: Annotated[bool, typer.Option("--json")] = False,
+                  data_dir: DataDir = None, database_url: DbUrl = None):
+    """List catalogue items (code, name, parent, level, source, verification)."""
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.reference import catalogues
+
+    rt = _runtime(data_dir, database_url)
+    try:
+        with rt.transaction() as session:
+            items = [_item_dict(i) for i in catalogues.list_items(session, version, level=level, parent=parent,
+                                                                   q=search)]
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh} / {exc.message_en}: {version}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        _echo_json(items)
+        return
+    for i in items:
+        console.print(f"{'  ' * (i['level'] - 1)}{i['code']}  {i['name']}  [dim]({i['verification']})[/dim]")
+
+
+@taxonomy_app.command("show")
+def taxonomy_show(code: str, version: Annotated[str, typer.Option("--version")] = "2025",
+                  as_json: Annotated[bool, typer.Option("--json")] = False,
+                  data_dir: DataDir = None, database_url: DbUrl = None):
+    """One item with its scope text, industry classes, source and verification, its parents and children."""
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.reference import catalogues
+
+    rt = _runtime(data_dir, database_url)
+    try:
+        with rt.transaction() as session:
+            item, chain, children = catalogues.get_item(session, version, code)
+            out = _item_dict(item, full=True)
+            out["path"] = [{"code": c.code, "name": c.name_zh} for c in chain]
+            out["children"] = [{"code": c.code, "name": c.name_zh} for c in children]
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh} / {exc.message_en}: {version} {code}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        _echo_json(out)
+        return
+    console.print(f"[bold]{out['code']} {out['name']}[/bold]  ({version}, {out['verification']})")
+    console.print(" > ".join(f"{c['code']} {c['name']}" for c in out["path"]))
+    if out["scope"]:
+        console.print(out["scope"], soft_wrap=True)
+    for cls in out["industry_classes"]:
+        console.print(f"  GB/T 4754 {cls['code']} {cls.get('name_zh', '')}")
+    console.print(f"source: {out['source']}", soft_wrap=True)
+
+
+@taxonomy_app.command("diff")
+def taxonomy_diff(old: str, new: str, as_json: Annotated[bool, typer.Option("--json")] = False,
+                  data_dir: DataDir = None, database_url: DbUrl = None):
+    """Items added, removed and renamed (same code, other name) between two versions, and recoded ones
+    (same name, other code)."""
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.reference import catalogues
+
+    rt = _runtime(data_dir, database_url)
+    try:
+        with rt.transaction() as session:
+            d = catalogues.diff(session, old, new)
+            out = {"added": [_item_dict(i) for i in d.added], "removed": [_item_dict(i) for i in d.removed],
+                   "renamed": [{"code": a.code, "old_name": a.name_zh, "new_name": b.name_zh} for a, b in d.renamed],
+                   "recoded": [{"name": a.name_zh, "old_code": a.code, "new_code": b.code} for a, b in d.recoded]}
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        _echo_json(out)
+        return
+    for key, sign in (("added", "+"), ("removed", "-")):
+        for i in out[key]:
+            console.print(f"{sign} {i['code']} {i['name']}")
+    for r in out["renamed"]:
+        console.print(f"~ {r['code']} {r['old_name']} → {r['new_name']}")
+    for r in out["recoded"]:
+        console.print(f"> {r['old_code']} → {r['new_code']} {r['name']}")
+    console.print(f"added {len(out['added'])}, removed {len(out['removed'])}, renamed {len(out['renamed'])}, "
+                  f"recoded {len(out['recoded'])}")
+
+
+@taxonomy_app.command("crosswalk")
+def taxonomy_crosswalk(old: str, new: str, data_dir: DataDir = None, database_url: DbUrl = None):
+    """Each item of OLD with its counterpart in NEW by exact name (JSON); unmatched items say so."""
+    from lvrongtong.reference import catalogues
+
+    rt = _runtime(data_dir, database_url)
+    with rt.transaction() as session:
+        _echo_json(catalogues.crosswalk(session, old, new))
+
+
+@taxonomy_app.command("import")
+def taxonomy_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".jsonl or .csv")],
+                    version: Annotated[str | None, typer.Option(help="for CSV: catalogue version")] = None,
+                    title: Annotated[str | None, typer.Option(help="for CSV: catalogue title (Chinese)")] = None,
+                    source: Annotated[str | None, typer.Option(help="for CSV: where the text comes from")] = None,
+                    data_dir: DataDir = None, database_url: DbUrl = None):
+    """Load or correct a catalogue (format: docs/catalogue-format.md). The whole file is validated
+    first; with any problem nothing changes and every problem is listed (exit 1)."""
+    from lvrongtong.kit.errors import AppError
+    from lvrongtong.kit.principal import CLI
+    from lvrongtong.reference import catalogues
+
+    rt = _runtime(data_dir, database_url)
+    header = {k: v for k, v in {"version": version, "title_zh": title, "source": source}.items() if v}
+    try:
+        with rt.transaction() as session:
+            report = catalogues.import_catalogue(session, CLI, file.name, file.read_bytes(), header or None)
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh}\n{exc.message_en}[/red]")
+        for d in exc.details:
+            err.print(f"  {d.field} · {d.rule}: {d.message_zh} / {d.message_en}")
+        raise typer.Exit(1) from None
+    console.print(f"catalogue {report.version}: {report.items} items loaded; per level {report.counts}")
 
 
 def main() -> None:

@@ -32,6 +32,10 @@ class Runtime:
         from lvrongtong.reference.service import sync_reference_data
 
         upgrade(self.engine)
+        from lvrongtong.reference.catalogues import sync_shipped
+
         with self.transaction() as session:
             ensure_head(session)
-            return sync_reference_data(session)
+            loaded = sync_reference_data(session)
+            loaded.update(sync_shipped(session))
+            return loaded

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from datetime import date
+
+from fastapi import APIRouter, Depends, File, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lvrongtong.kit.web import get_session
+from lvrongtong.kit.principal import Principal
+from lvrongtong.kit.web import current_principal, get_session
 from lvrongtong.reference import service
 from lvrongtong.reference.models import ReferenceDataset, Region
 from lvrongtong.reference.uscc import validate_uscc
@@ -41,3 +44,75 @@ def check_uscc(code: str):
     r = validate_uscc(code)
     return {"code": r.code, "valid": r.valid, "expected_check_character": r.expected_check,
             "problems": [p.__dict__ for p in r.problems], "notes": [n.__dict__ for n in r.notes]}
+
+
+@router.get("/catalogues", summary="Catalogue versions with item counts per level and per verification status")
+def list_catalogues(session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    return [{"version": c.version, "title_zh": c.title_zh, "issuer": c.issuer, "document_no": c.document_no,
+             "valid_from": c.valid_from, "valid_to": c.valid_to, "source": c.source, "origin": c.origin,
+             "counts": levels, "expected_counts": c.expected_counts, "verification": status}
+            for c, levels, status in catalogues.catalogues(session)]
+
+
+@router.get("/catalogues/version-for", summary="Which catalogue version judges a loan (approval) or bond (registration)")
+def version_for(kind: str, on: date):
+    from lvrongtong.kit.errors import field_error
+    from lvrongtong.reference.catalogue_rules import TRANSITION_DATE, version_for
+
+    try:
+        version = version_for(kind, on)
+    except ValueError:
+        raise field_error("kind", "kind_known", "kind 应为 loan 或 bond", "kind must be loan or bond") from None
+    return {"kind": kind, "on": on, "version": version, "transition_date": TRANSITION_DATE}
+
+
+@router.get("/catalogues/{version}/items", summary="Items of a catalogue version (filter by level, parent, text)")
+def catalogue_items(version: str, level: int | None = None, parent: str | None = None, q: str | None = None,
+                    session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    return [_item(i) for i in catalogues.list_items(session, version, level=level, parent=parent, q=q)]
+
+
+@router.get("/catalogues/{version}/items/{code}", summary="One item with its path and children")
+def catalogue_item(version: str, code: str, session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    item, chain, children = catalogues.get_item(session, version, code)
+    return {**_item(item), "path": [_item(c) for c in chain], "children": [_item(c) for c in children]}
+
+
+@router.get("/catalogues/{old}/diff/{new}", summary="Added, removed, renamed and recoded items between versions")
+def catalogue_diff(old: str, new: str, session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    d = catalogues.diff(session, old, new)
+    return {"added": [_item(i) for i in d.added], "removed": [_item(i) for i in d.removed],
+            "renamed": [{"code": a.code, "old_name": a.name_zh, "new_name": b.name_zh} for a, b in d.renamed],
+            "recoded": [{"name": a.name_zh, "old_code": a.code, "new_code": b.code} for a, b in d.recoded]}
+
+
+@router.get("/catalogues/{old}/crosswalk/{new}", summary="Each old item with its counterpart by name")
+def catalogue_crosswalk(old: str, new: str, session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    return catalogues.crosswalk(session, old, new)
+
+
+@router.post("/catalogues/import", summary="Import or correct a catalogue file (regulator admin)")
+def catalogue_import(file: UploadFile = File(...), who: Principal = Depends(current_principal),
+                     session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    report = catalogues.import_catalogue(session, who, file.filename or "catalogue.jsonl", file.file.read())
+    session.commit()
+    return {"version": report.version, "items": report.items, "counts": report.counts}
+
+
+def _item(i) -> dict:
+    return {"code": i.code, "level": i.level, "parent_code": i.parent_code, "name_zh": i.name_zh,
+            "name_en": i.name_en, "scope_zh": i.scope_zh, "remarks_zh": i.remarks_zh,
+            "industry_classes": i.industry_classes, "ghg_contribution": i.ghg_contribution, "source": i.source,
+            "verification": i.verification, "note": i.note}

@@ -372,6 +372,40 @@ def _audit_xlsx(request: Request, who: Principal, session: Session) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="audit.xlsx"'})
 
 
+@router.get("/reference/catalogues", response_class=HTMLResponse)
+def catalogues_page(request: Request, who: Principal = Depends(current_principal),
+                    session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    return render(request, "catalogues.html", who, rows=catalogues.catalogues(session))
+
+
+@router.get("/reference/catalogues/{version}", response_class=HTMLResponse)
+def catalogue_tree(version: str, request: Request, who: Principal = Depends(current_principal),
+                   session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    cat = catalogues.get_catalogue(session, version)
+    q = request.query_params.get("q") or None
+    items = catalogues.list_items(session, version)
+    children: dict[str | None, list] = {}
+    for item in items:
+        children.setdefault(item.parent_code, []).append(item)
+    hits = catalogues.list_items(session, version, q=q) if q else None
+    return render(request, "catalogue_tree.html", who, cat=cat, children=children, hits=hits, q=q,
+                  total=len(items))
+
+
+@router.get("/reference/catalogues/{version}/{code}", response_class=HTMLResponse)
+def catalogue_item_page(version: str, code: str, request: Request, who: Principal = Depends(current_principal),
+                        session: Session = Depends(get_session)):
+    from lvrongtong.reference import catalogues
+
+    cat = catalogues.get_catalogue(session, version)
+    item, chain, kids = catalogues.get_item(session, version, code)
+    return render(request, "catalogue_item.html", who, cat=cat, item=item, chain=chain, kids=kids)
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -267,6 +268,21 @@ def check_uscc(code: str):
     raise typer.Exit(1)
 
 
+@contextmanager
+def _reported(rt: Runtime, exit_code: int = 2, context: str = ""):
+    """A transaction whose AppError is printed (zh / en, with every detail) and ends the command."""
+    from lvrongtong.kit.errors import AppError
+
+    try:
+        with rt.transaction() as session:
+            yield session
+    except AppError as exc:
+        err.print(f"[red]{exc.message_zh} / {exc.message_en}{': ' + context if context else ''}[/red]")
+        for d in exc.details:
+            err.print(f"  {d.field} · {d.rule}: {d.message_zh} / {d.message_en}")
+        raise typer.Exit(exit_code) from None
+
+
 def _item_dict(item, full: bool = False) -> dict:
     out = {"code": item.code, "name": item.name_zh, "parent": item.parent_code, "level": item.level,
            "source": item.source, "verification": item.verification}
@@ -289,17 +305,10 @@ def taxonomy_list(version: Annotated[str, typer.Option("--version", help="2025 |
                   as_json: Annotated[bool, typer.Option("--json")] = False,
                   data_dir: DataDir = None, database_url: DbUrl = None):
     """List catalogue items (code, name, parent, level, source, verification)."""
-    from lvrongtong.kit.errors import AppError
     from lvrongtong.reference import catalogues
 
-    rt = _runtime(data_dir, database_url)
-    try:
-        with rt.transaction() as session:
-            items = [_item_dict(i) for i in catalogues.list_items(session, version, level=level, parent=parent,
-                                                                   q=search)]
-    except AppError as exc:
-        err.print(f"[red]{exc.message_zh} / {exc.message_en}: {version}[/red]")
-        raise typer.Exit(2) from None
+    with _reported(_runtime(data_dir, database_url), 2, version) as session:
+        items = [_item_dict(i) for i in catalogues.list_items(session, version, level=level, parent=parent, q=search)]
     if as_json:
         _echo_json(items)
         return
@@ -312,19 +321,13 @@ def taxonomy_show(code: str, version: Annotated[str, typer.Option("--version")] 
                   as_json: Annotated[bool, typer.Option("--json")] = False,
                   data_dir: DataDir = None, database_url: DbUrl = None):
     """One item with its scope text, industry classes, source and verification, its parents and children."""
-    from lvrongtong.kit.errors import AppError
     from lvrongtong.reference import catalogues
 
-    rt = _runtime(data_dir, database_url)
-    try:
-        with rt.transaction() as session:
-            item, chain, children = catalogues.get_item(session, version, code)
-            out = _item_dict(item, full=True)
-            out["path"] = [{"code": c.code, "name": c.name_zh} for c in chain]
-            out["children"] = [{"code": c.code, "name": c.name_zh} for c in children]
-    except AppError as exc:
-        err.print(f"[red]{exc.message_zh} / {exc.message_en}: {version} {code}[/red]")
-        raise typer.Exit(2) from None
+    with _reported(_runtime(data_dir, database_url), 2, f"{version} {code}") as session:
+        item, chain, children = catalogues.get_item(session, version, code)
+        out = _item_dict(item, full=True)
+        out["path"] = [{"code": c.code, "name": c.name_zh} for c in chain]
+        out["children"] = [{"code": c.code, "name": c.name_zh} for c in children]
     if as_json:
         _echo_json(out)
         return
@@ -342,19 +345,13 @@ def taxonomy_diff(old: str, new: str, as_json: Annotated[bool, typer.Option("--j
                   data_dir: DataDir = None, database_url: DbUrl = None):
     """Items added, removed and renamed (same code, other name) between two versions, and recoded ones
     (same name, other code)."""
-    from lvrongtong.kit.errors import AppError
     from lvrongtong.reference import catalogues
 
-    rt = _runtime(data_dir, database_url)
-    try:
-        with rt.transaction() as session:
-            d = catalogues.diff(session, old, new)
-            out = {"added": [_item_dict(i) for i in d.added], "removed": [_item_dict(i) for i in d.removed],
-                   "renamed": [{"code": a.code, "old_name": a.name_zh, "new_name": b.name_zh} for a, b in d.renamed],
-                   "recoded": [{"name": a.name_zh, "old_code": a.code, "new_code": b.code} for a, b in d.recoded]}
-    except AppError as exc:
-        err.print(f"[red]{exc.message_zh} / {exc.message_en}[/red]")
-        raise typer.Exit(2) from None
+    with _reported(_runtime(data_dir, database_url), 2, f"{old} / {new}") as session:
+        d = catalogues.diff(session, old, new)
+        out = {"added": [_item_dict(i) for i in d.added], "removed": [_item_dict(i) for i in d.removed],
+               "renamed": [{"code": a.code, "old_name": a.name_zh, "new_name": b.name_zh} for a, b in d.renamed],
+               "recoded": [{"name": a.name_zh, "old_code": a.code, "new_code": b.code} for a, b in d.recoded]}
     if as_json:
         _echo_json(out)
         return
@@ -387,20 +384,12 @@ def taxonomy_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=F
                     data_dir: DataDir = None, database_url: DbUrl = None):
     """Load or correct a catalogue (format: docs/catalogue-format.md). The whole file is validated
     first; with any problem nothing changes and every problem is listed (exit 1)."""
-    from lvrongtong.kit.errors import AppError
     from lvrongtong.kit.principal import CLI
     from lvrongtong.reference import catalogues
 
-    rt = _runtime(data_dir, database_url)
     header = {k: v for k, v in {"version": version, "title_zh": title, "source": source}.items() if v}
-    try:
-        with rt.transaction() as session:
-            report = catalogues.import_catalogue(session, CLI, file.name, file.read_bytes(), header or None)
-    except AppError as exc:
-        err.print(f"[red]{exc.message_zh}\n{exc.message_en}[/red]")
-        for d in exc.details:
-            err.print(f"  {d.field} · {d.rule}: {d.message_zh} / {d.message_en}")
-        raise typer.Exit(1) from None
+    with _reported(_runtime(data_dir, database_url), 1) as session:
+        report = catalogues.import_catalogue(session, CLI, file.name, file.read_bytes(), header or None)
     console.print(f"catalogue {report.version}: {report.items} items loaded; per level {report.counts}")
 
 

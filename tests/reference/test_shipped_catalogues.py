@@ -1,0 +1,37 @@
+"""The shipped catalogues validate, load on upgrade with the counts their texts state, and keep provenance."""
+
+import pytest
+
+from lvrongtong.reference import catalogues
+from lvrongtong.reference.catalogue_file import parse
+
+
+@pytest.mark.parametrize("name", [n for n, _ in catalogues.shipped_files()])
+def test_shipped_file_validates(name):
+    content = dict(catalogues.shipped_files())[name]
+    parsed = parse(content, name)
+    assert parsed.problems == []
+    assert all(i["source"] and i["verification"] in ("official", "secondary", "unverified") for i in parsed.items)
+
+
+def test_loaded_with_counts_and_provenance(rt):
+    with rt.transaction() as s:
+        rows = {c.version: (levels, c) for c, levels, _ in catalogues.catalogues(s)}
+        assert rows["2025"][0] == {1: 9, 2: 38, 3: 271} and rows["2025"][1].valid_from.isoformat() == "2025-10-01"
+        assert rows["2019"][0] == {1: 6, 2: 30, 3: 211}
+        level1 = [i.name_zh for i in catalogues.list_items(s, "2025", level=1)]
+        assert level1 == ["节能降碳产业", "环境保护产业", "资源循环利用产业", "能源绿色低碳转型", "生态保护修复和利用",
+                          "基础设施绿色升级", "绿色服务", "绿色贸易", "绿色消费"]  # facts.md §1.4
+        hydrogen, chain, _ = catalogues.get_item(s, "2025", "4.1.9")
+        assert len(hydrogen.industry_classes) == 13  # facts.md §1.7: matches the China Hydrogen Alliance page
+        assert [c.code for c in chain] == ["4", "4.1"]
+        level1_2019 = [i.name_zh for i in catalogues.list_items(s, "2019", level=1)]
+        assert level1_2019 == ["节能环保产业", "清洁生产产业", "清洁能源产业", "生态环境产业", "基础设施绿色升级", "绿色服务"]
+
+
+def test_diff_2019_2025_names_new_sections(rt):
+    with rt.transaction() as s:
+        d = catalogues.diff(s, "2019", "2025")
+        added = {i.code: i.name_zh for i in d.added}
+        assert added["8"] == "绿色贸易" and added["9"] == "绿色消费"
+        assert ("1", "节能降碳产业") in [(a.code, b.name_zh) for a, b in d.renamed]

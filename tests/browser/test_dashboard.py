@@ -104,3 +104,17 @@ def test_phone_width_and_english(server, browser):
     rows = page.locator("#results table tr").count()
     assert rows >= 2
     page.close()
+
+
+def test_catalogue_tree_search_and_item(server, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    _login(page, server, "ndrc_viewer", "demo-ndrc-viewer")
+    page.goto(f"{server}/reference/catalogues")
+    page.click("text=2025")
+    page.fill("input[name=q]", "氢能")
+    page.click("form.filters button[type=submit]")
+    page.click("text=氢能“制储输用”全链条装备制造")
+    assert page.locator("h1").inner_text().startswith("4.1.9")
+    assert page.locator("dd code").count() >= 13  # the GB/T 4754 classes it lists
+    page.screenshot(path=str(ROOT / "docs" / "img" / "catalogue-item.png"), full_page=True)
+    page.close()

@@ -35,3 +35,11 @@ def test_diff_2019_2025_names_new_sections(rt):
         added = {i.code: i.name_zh for i in d.added}
         assert added["8"] == "绿色贸易" and added["9"] == "绿色消费"
         assert ("1", "节能降碳产业") in [(a.code, b.name_zh) for a, b in d.renamed]
+
+
+def test_catalogue_page_names_missing_catalogues_and_loan_shows_its_version(client, world):
+    client.post("/login", data={"username": "reg_admin", "password": "correct-horse-battery"})
+    page = client.get("/reference/catalogues").text
+    assert "绿色债券支持项目目录(2021年版)" in page and "尚未加载" in page
+    loan = client.get(f"/loans/{world.loan_a_id}").text  # approved 2024-03-05
+    assert 'href="/reference/catalogues/2019"' in loan

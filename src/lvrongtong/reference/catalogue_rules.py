@@ -29,3 +29,13 @@ def version_for(kind: str, on: date) -> str:
 def normalise_name(name: str) -> str:
     """For matching names across versions: no spaces, full-width brackets, no trailing 业/产业 noise."""
     return name.replace(" ", "").replace("(", "（").replace(")", "）").strip()
+
+
+# Catalogues the platform is meant to carry, so that the UI can say which are still missing.
+KNOWN_CATALOGUES = [
+    ("2025", "绿色金融支持项目目录(2025年版)", "Green finance support projects catalogue (2025)"),
+    ("2024", "绿色低碳转型产业指导目录(2024年版)", "Green and low-carbon transition industry catalogue (2024)"),
+    ("2021", "绿色债券支持项目目录(2021年版)", "Green bond endorsed projects catalogue (2021)"),
+    ("2019", "绿色产业指导目录(2019年版)", "Green industry guidance catalogue (2019)"),
+    ("cq-transition", "重庆市转型金融支持项目目录", "Chongqing transition-finance support catalogue"),
+]

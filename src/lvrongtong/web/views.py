@@ -294,7 +294,10 @@ def bonds(request: Request, who: Principal = Depends(current_principal),
 @router.get("/loans/{loan_id}", response_class=HTMLResponse)
 def loan_detail(loan_id: int, request: Request, who: Principal = Depends(current_principal),
                 session: Session = Depends(get_session)):
-    return render(request, "loan_detail.html", who, loan=instruments.get_loan(session, who, loan_id))
+    from lvrongtong.reference.catalogue_rules import version_for
+
+    loan = instruments.get_loan(session, who, loan_id)
+    return render(request, "loan_detail.html", who, loan=loan, catalogue_version=version_for("loan", loan.approved_on))
 
 
 @router.get("/export/{entity}.xlsx")
@@ -376,8 +379,12 @@ def _audit_xlsx(request: Request, who: Principal, session: Session) -> Response:
 def catalogues_page(request: Request, who: Principal = Depends(current_principal),
                     session: Session = Depends(get_session)):
     from lvrongtong.reference import catalogues
+    from lvrongtong.reference.catalogue_rules import KNOWN_CATALOGUES
 
-    return render(request, "catalogues.html", who, rows=catalogues.catalogues(session))
+    rows = catalogues.catalogues(session)
+    loaded = {c.version for c, _, _ in rows}
+    missing = [k for k in KNOWN_CATALOGUES if k[0] not in loaded]
+    return render(request, "catalogues.html", who, rows=rows, missing=missing)
 
 
 @router.get("/reference/catalogues/{version}", response_class=HTMLResponse)

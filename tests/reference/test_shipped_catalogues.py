@@ -19,6 +19,7 @@ def test_loaded_with_counts_and_provenance(rt):
         rows = {c.version: (levels, c) for c, levels, _ in catalogues.catalogues(s)}
         assert rows["2025"][0] == {1: 9, 2: 38, 3: 271} and rows["2025"][1].valid_from.isoformat() == "2025-10-01"
         assert rows["2019"][0] == {1: 6, 2: 30, 3: 211}
+        assert rows["2024"][0] == {1: 7} and rows["2024"][1].levels == 3  # level 1 only, facts.md §1.2
         level1 = [i.name_zh for i in catalogues.list_items(s, "2025", level=1)]
         assert level1 == ["节能降碳产业", "环境保护产业", "资源循环利用产业", "能源绿色低碳转型", "生态保护修复和利用",
                           "基础设施绿色升级", "绿色服务", "绿色贸易", "绿色消费"]  # facts.md §1.4
@@ -41,5 +42,6 @@ def test_catalogue_page_names_missing_catalogues_and_loan_shows_its_version(clie
     client.post("/login", data={"username": "reg_admin", "password": "correct-horse-battery"})
     page = client.get("/reference/catalogues").text
     assert "绿色债券支持项目目录(2021年版)" in page and "尚未加载" in page
+    assert "未转录" in page  # 2024: levels 2 and 3 are marked as not transcribed
     loan = client.get(f"/loans/{world.loan_a_id}").text  # approved 2024-03-05
     assert 'href="/reference/catalogues/2019"' in loan

@@ -393,6 +393,11 @@ def taxonomy_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=F
     console.print(f"catalogue {report.version}: {report.items} items loaded; per level {report.counts}")
 
 
+from lvrongtong.carbon.cli import carbon_app  # noqa: E402  (registered after the helpers it uses)
+
+app.add_typer(carbon_app, name="carbon")
+
+
 def main() -> None:
     try:
         app()

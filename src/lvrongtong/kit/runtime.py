@@ -38,4 +38,7 @@ class Runtime:
             ensure_head(session)
             loaded = sync_reference_data(session)
             loaded.update(sync_shipped(session))
+            from lvrongtong.carbon.factors import sync_factors
+
+            loaded.update(sync_factors(session))
             return loaded

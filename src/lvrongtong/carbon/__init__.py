@@ -1,0 +1,1 @@
+"""Carbon and environmental-benefit engine: factor library, calculators with traces, stored runs."""

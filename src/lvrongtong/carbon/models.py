@@ -1,0 +1,71 @@
+"""Carbon tables: the factor library, the province → grid map, stored calculation runs with their trace."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lvrongtong.kit.db import AwareDateTime, Base
+
+
+class EmissionFactor(Base):
+    """One published value: which quantity, for what, where, when, from which document and clause.
+
+    ``factor_id`` is ``quantity:subject:region:year`` (year ``-`` when the value has none); a
+    corrected value is a new ``dataset_version`` of the same factor_id only through the shipped file.
+    """
+
+    __tablename__ = "emission_factor"
+    __table_args__ = (Index("ix_emission_factor_lookup", "quantity", "subject", "region", "year"),)
+
+    factor_id: Mapped[str] = mapped_column(String(160), primary_key=True)
+    quantity: Mapped[str] = mapped_column(String(48))  # grid_co2, ncv, carbon_content, gwp, ...
+    subject: Mapped[str] = mapped_column(String(64))  # fuel, gas or calibre the value is for
+    region: Mapped[str] = mapped_column(String(32))  # CN, grid:central, GB/T 2260 province code
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(24, 10))
+    unit: Mapped[str] = mapped_column(String(32))
+    gas: Mapped[str] = mapped_column(String(16), default="")
+    dataset_version: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    document: Mapped[str] = mapped_column(String(300))
+    clause: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(600))
+    verification: Mapped[str] = mapped_column(String(16))  # official / secondary / unverified
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class GridRegion(Base):
+    """Which regional power grid a province belongs to, for the province → grid → national fallback."""
+
+    __tablename__ = "grid_region"
+
+    province_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    province_name_zh: Mapped[str] = mapped_column(String(32))
+    grid: Mapped[str] = mapped_column(String(32))  # grid:central ...
+    source: Mapped[str] = mapped_column(String(600))
+    verification: Mapped[str] = mapped_column(String(16))
+
+
+class CalculationRun(Base):
+    """A stored result with its full trace; the same inputs and factors always give the same result."""
+
+    __tablename__ = "calculation_run"
+    __table_args__ = (Index("ix_calculation_run_subject", "subject_kind", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method_id: Mapped[str] = mapped_column(String(64))
+    engine_version: Mapped[str] = mapped_column(String(32))
+    input_digest: Mapped[str] = mapped_column(String(64))
+    subject_kind: Mapped[str] = mapped_column(String(32), default="")  # loan / project / enterprise / ""
+    subject_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
+    results: Mapped[dict] = mapped_column(JSON)
+    trace: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")

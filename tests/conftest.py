@@ -32,7 +32,7 @@ from lvrongtong.registry.schemas import EnterpriseCreate, LoanCreate, Organisati
 
 BACKENDS = [b.strip() for b in os.environ.get("LVRONGTONG_TEST_DATABASES", "sqlite,postgresql").split(",") if b]
 PG_ADMIN_URL = os.environ.get("LVRONGTONG_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-REFERENCE_TABLES = {"region", "industry", "reference_dataset", "alembic_version"}
+REFERENCE_TABLES = {"region", "industry", "reference_dataset", "alembic_version", "emission_factor", "grid_region"}
 
 
 def _create_pg_database() -> tuple[str, str]:

@@ -16,10 +16,15 @@ def test_shipped_file_validates(name):
 
 def test_loaded_with_counts_and_provenance(rt):
     with rt.transaction() as s:
-        rows = {c.version: (levels, c) for c, levels, _ in catalogues.catalogues(s)}
+        rows = {c.version: (levels, c, status) for c, levels, status in catalogues.catalogues(s)}
         assert rows["2025"][0] == {1: 9, 2: 38, 3: 271} and rows["2025"][1].valid_from.isoformat() == "2025-10-01"
         assert rows["2019"][0] == {1: 6, 2: 30, 3: 211}
         assert rows["2024"][0] == {1: 7} and rows["2024"][1].levels == 3  # level 1 only, facts.md §1.2
+        assert rows["2021"][0] == {1: 6, 2: 25, 3: 47, 4: 203} and rows["2021"][1].valid_from.isoformat() == "2021-07-01"
+        assert rows["2021"][2] == {"secondary": 254, "unverified": 27}  # 25 level-2 and 2 level-3 names missing
+        bond_l1 = [i.name_zh for i in catalogues.list_items(s, "2021", level=1)]
+        assert bond_l1 == ["节能环保产业", "清洁生产产业", "清洁能源产业", "生态环境产业", "基础设施绿色升级",
+                           "绿色服务"]  # facts.md §1.3
         level1 = [i.name_zh for i in catalogues.list_items(s, "2025", level=1)]
         assert level1 == ["节能降碳产业", "环境保护产业", "资源循环利用产业", "能源绿色低碳转型", "生态保护修复和利用",
                           "基础设施绿色升级", "绿色服务", "绿色贸易", "绿色消费"]  # facts.md §1.4
@@ -28,6 +33,13 @@ def test_loaded_with_counts_and_provenance(rt):
         assert [c.code for c in chain] == ["4", "4.1"]
         level1_2019 = [i.name_zh for i in catalogues.list_items(s, "2019", level=1)]
         assert level1_2019 == ["节能环保产业", "清洁生产产业", "清洁能源产业", "生态环境产业", "基础设施绿色升级", "绿色服务"]
+
+
+def test_diff_2021_2025_runs_on_four_level_bond_catalogue(rt):
+    with rt.transaction() as s:
+        d = catalogues.diff(s, "2021", "2025")
+        assert {i.code for i in d.added} >= {"8", "9"}  # 绿色贸易, 绿色消费 are new in 2025
+        assert any(i.level == 4 for i in d.removed)  # the 2025 catalogue has no fourth level
 
 
 def test_diff_2019_2025_names_new_sections(rt):

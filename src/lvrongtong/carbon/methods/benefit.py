@@ -147,4 +147,35 @@ LOAN_SHARE = Method(
     example={"loan_balance": 30000000, "project_investment": 120000000, "co2_reduced": 8000},
 )
 
-METHODS = (RENEWABLE_POWER, EFFICIENCY_RETROFIT, LOAN_SHARE)
+def methane_capture(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Methane captured and destroyed or used (landfill gas, biogas, coal-mine methane): CO2e avoided.
+
+    Inputs: ``methane`` (t CH4 per year, by mass), ``gwp_report`` (AR5 or AR6).
+    Output: ``co2e_reduced`` (tCO2e) = CH4 × GWP100 — the CBRC 2013 guideline counts methane
+    projects with a global-warming-potential factor (shared facts §4.4); the GWP value comes from the
+    factor library (IPCC AR5 WGI Table 8.7 or AR6 WGI Table 7.SM.7).
+    Worked example: 100 t CH4 × 28 (AR5) = 2 800 tCO2e.
+    """
+    gwp = trace.factor(factors, "gwp", f"CH4:{inputs['gwp_report']}", unit="1", field_name="gwp_report")
+    co2e = trace.step("co2e_reduced", f"{inputs['methane']} t CH4 × GWP {gwp}", inputs["methane"] * gwp, "tCO2e")
+    return {"co2e_reduced": co2e}
+
+
+METHANE_CAPTURE = Method(
+    id="benefit.methane_capture",
+    title_zh="甲烷回收利用项目温室气体减排量", title_en="Methane capture: CO2e avoided",
+    group="benefit",
+    inputs=(
+        Input("methane", "年甲烷回收利用量（质量）", "methane captured per year (mass)", "t"),
+        Input("gwp_report", "GWP 取值版本", "GWP report", kind="choice", choices=("AR5", "AR6"), default="AR5",
+              required=False),
+    ),
+    outputs=(Output("co2e_reduced", "tCO2e", "温室气体减排量", "CO2e avoided"),),
+    formula="减排量 = 甲烷回收利用量 × GWP100(CH4)",
+    source=CBRC_2013 + "：甲烷回收利用项目采用全球变暖潜势折算；GWP 取 IPCC AR5 / AR6",
+    verification="secondary",
+    compute=methane_capture,
+    example={"methane": 100, "gwp_report": "AR5"},
+)
+
+METHODS = (RENEWABLE_POWER, EFFICIENCY_RETROFIT, LOAN_SHARE, METHANE_CAPTURE)

@@ -29,6 +29,7 @@ templates = Jinja2Templates(directory=str(resources.files("lvrongtong.web").join
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where each capability lives; later issues fill these in. (key, path, who sees it)
+LIVE = {"carbon"}  # capabilities with working pages; the others show what is coming
 CAPABILITIES = [
     ("identification", "/identification", {"regulator", "bank", "verifier"}),
     ("carbon", "/carbon", {"regulator", "bank", "enterprise", "verifier"}),
@@ -62,9 +63,9 @@ def _nav(who: Principal | None) -> list[dict[str, Any]]:
     items.append({"key": "nav.reference", "path": "/reference"})
     if who.is_admin():
         items.append({"key": "nav.audit", "path": "/audit"})
-    caps = [{"key": f"cap.{k}", "path": p, "soon": True} for k, p, roles in CAPABILITIES
+    caps = [{"key": f"cap.{k}", "path": p, "soon": k not in LIVE} for k, p, roles in CAPABILITIES
             if who.is_system or who.org_type in roles]
-    return items + caps
+    return items + sorted(caps, key=lambda c: c["soon"])
 
 
 def render(request: Request, name: str, who: Principal | None, status: int = 200, **ctx: Any) -> HTMLResponse:

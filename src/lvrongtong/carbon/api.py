@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from lvrongtong.carbon import factors as factor_library
@@ -69,3 +71,77 @@ def runs(method_id: str | None = None, page: int = 1, page_size: int = 50,
 @router.get("/runs/{run_id}", summary="One stored run with its full trace")
 def one_run(run_id: int, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
     return service.run_as_dict(service.get_run(session, who, run_id))
+
+
+class ClaimCreate(BaseModel):
+    project_code: str
+    year: int = Field(ge=1990, le=2100)
+    claimant_kind: str
+    claimant_ref: str = Field(min_length=1, max_length=80)
+    share: Decimal = Field(ge=0, le=1)
+    basis: str = Field(min_length=1, max_length=200)
+    co2_reduced_t: Decimal | None = Field(default=None, ge=0)
+    energy_saved_tce: Decimal | None = Field(default=None, ge=0)
+
+
+@router.get("/claims", summary="Benefit claims (no double counting) visible to the caller")
+def list_claims(project_id: int | None = None, instrument_id: int | None = None, year: int | None = None,
+                status: str | None = None, page: int = 1, page_size: int = 50,
+                who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.carbon.claims import claim_dict, visible_claims
+
+    rows, total = visible_claims(session, who, project_id=project_id, instrument_id=instrument_id, year=year,
+                                 status=status, page=page, page_size=page_size)
+    return {"items": [claim_dict(c) for c in rows], "total": total, "page": page, "page_size": page_size}
+
+
+@router.post("/claims", summary="Register a claim on a project's benefit; 409 naming the competing claims "
+                                "when the project would be claimed above 100 %")
+def create_claim(body: ClaimCreate, who: Principal = Depends(current_principal),
+                 session: Session = Depends(get_session)):
+    from lvrongtong.carbon.claims import ClaimRequest, claim_dict, register
+    from lvrongtong.registry import service as registry
+
+    if not who.can_write():
+        raise Forbidden()
+    project = registry.get_project(session, who, body.project_code)
+    instrument_id = None
+    if body.claimant_kind == "instrument":
+        instrument_id = _holdable_instrument(session, who, body.claimant_ref)
+    claim = register(session, who, ClaimRequest(
+        project.id, body.year, body.claimant_kind, body.claimant_ref, body.share, body.basis, instrument_id,
+        who.organisation_id, body.energy_saved_tce, body.co2_reduced_t))
+    session.commit()
+    return claim_dict(claim)
+
+
+def _holdable_instrument(session: Session, who: Principal, ref: str) -> int:
+    from lvrongtong.kit.errors import field_error
+    from lvrongtong.registry.access import can_hold
+    from lvrongtong.registry.models import Instrument
+
+    found = session.get(Instrument, int(ref)) if ref.isdigit() else None
+    if found is None or not can_hold(who, found.holder_org_id):
+        raise field_error("claimant_ref", "instrument_held", "认领方须为本机构持有的金融工具编号",
+                          "claimant_ref must be the id of an instrument your organisation holds")
+    return found.id
+
+
+@router.post("/benefits/{year}", summary="Compute the benefits of every project with inputs and register the "
+                                         "claims of every instrument financing them (regulator admin)")
+def compute_benefits(year: int, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.carbon.benefits import compute_book
+
+    if not (who.is_system or (who.org_type == "regulator" and who.is_admin())):
+        raise Forbidden()
+    report = compute_book(session, who, year)
+    session.commit()
+    return benefit_report_dict(report)
+
+
+def benefit_report_dict(report) -> dict:
+    return {"year": report.year, "projects_with_inputs": report.projects_with_inputs,
+            "projects_without_inputs": report.projects_without_inputs, "projects_refused": report.projects_refused,
+            "instruments": report.instruments, "accepted": report.accepted, "flagged": report.flagged,
+            "refused": report.refused, "co2_reduced_t": format(report.co2_reduced_t, "f"),
+            "energy_saved_tce": format(report.energy_saved_tce, "f")}

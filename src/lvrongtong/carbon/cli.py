@@ -115,3 +115,33 @@ def calc(workbook: Annotated[Path | None, typer.Argument(help="batch: .xlsx with
         cli.console.print(f"  factor {f['factor_id']} = {f['value']} {f['unit']} ({f['verification']}; "
                           f"{f['document']}; {f['source']})" + ("; " + "; ".join(f["fallback"]) if f["fallback"] else ""),
                           soft_wrap=True)
+
+
+@carbon_app.command("benefits")
+def benefits(year: Annotated[int, typer.Option("--year", help="year of the benefits (e.g. 2024)")],
+             as_json: Annotated[bool, typer.Option("--json")] = False,
+             data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+             database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Compute the benefits of every project with inputs and register each financing instrument's claim
+    (share = balance ÷ total investment; claims above 100 % of a project are flagged). Idempotent."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from lvrongtong.carbon.api import benefit_report_dict
+    from lvrongtong.carbon.benefits import compute_book
+    from lvrongtong.kit.principal import CLI
+
+    cli = _cli()
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  console=cli.err, transient=True) as bar:
+        task = bar.add_task("项目效益 / project benefits", total=1)
+        with cli._reported(cli._runtime(data_dir, database_url), 1) as session:
+            report = compute_book(session, CLI, year, lambda n, total: bar.update(task, completed=n, total=total))
+    body = benefit_report_dict(report)
+    if as_json:
+        cli._echo_json(body)
+        return
+    cli.console.print(f"{year}: {body['projects_with_inputs']} projects with inputs "
+                      f"({body['projects_without_inputs']} without), {body['instruments']} instruments: "
+                      f"{body['accepted']} claims accepted, {body['flagged']} flagged (over 100 %), "
+                      f"{len(body['refused'])} refused; CO2 reduced {body['co2_reduced_t']} t, "
+                      f"energy saved {body['energy_saved_tce']} tce", soft_wrap=True)

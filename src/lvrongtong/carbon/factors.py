@@ -210,6 +210,7 @@ class DbFactors:
     def __init__(self, session: Session):
         self.session = session
         self._grids: dict[str, str] | None = None
+        self._rows_cache: dict[tuple[str, str], list[EmissionFactor]] = {}
 
     def grids(self) -> dict[str, str]:
         if self._grids is None:
@@ -218,8 +219,11 @@ class DbFactors:
 
     def get(self, quantity: str, subject: str, region: str = "CN", year: int | None = None,
             field_name: str = "factor") -> FactorUse:
-        rows = list(self.session.scalars(select(EmissionFactor).where(
-            EmissionFactor.quantity == quantity, EmissionFactor.subject == subject)))
+        key = (quantity, subject)
+        if key not in self._rows_cache:  # one query per (quantity, subject) for the life of this source
+            self._rows_cache[key] = list(self.session.scalars(select(EmissionFactor).where(
+                EmissionFactor.quantity == quantity, EmissionFactor.subject == subject)))
+        rows = self._rows_cache[key]
         requested = {"quantity": quantity, "subject": subject, "region": region, "year": year}
         return pick(rows, region, year, self.grids(), requested, field_name)
 

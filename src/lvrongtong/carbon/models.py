@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lvrongtong.kit.db import AwareDateTime, Base
@@ -69,3 +69,34 @@ class CalculationRun(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class BenefitClaim(Base):
+    """One claim on a project's environmental benefit for a year (no double counting).
+
+    The shares of all accepted claims on one project and year never add up to more than 1: a loan,
+    a bond, the carbon-reduction facility's refinancing and carbon credits issued for the same
+    reductions are all claimants. A claim that would exceed it is refused, or stored as ``flagged``
+    with the competing claims named when a batch must not stop.
+    """
+
+    __tablename__ = "benefit_claim"
+    __table_args__ = (UniqueConstraint("project_id", "year", "claimant_kind", "claimant_ref",
+                                       name="uq_benefit_claim_claimant"),
+                      Index("ix_benefit_claim_instrument", "instrument_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    claimant_kind: Mapped[str] = mapped_column(String(24))  # instrument / cerf_refinancing / carbon_credit / other
+    claimant_ref: Mapped[str] = mapped_column(String(80))  # instrument id, credit serial, ...
+    instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instrument.id"), nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
+    share: Mapped[Decimal] = mapped_column(Numeric(16, 12))
+    basis: Mapped[str] = mapped_column(String(200))  # how the share was set, e.g. balance ÷ total investment
+    energy_saved_tce: Mapped[Decimal | None] = mapped_column(Numeric(24, 6), nullable=True)
+    co2_reduced_t: Mapped[Decimal | None] = mapped_column(Numeric(24, 6), nullable=True)
+    project_run_id: Mapped[int | None] = mapped_column(ForeignKey("calculation_run.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # accepted / flagged
+    competing: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "claimant_kind", "claimant_ref", "share"}]
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())

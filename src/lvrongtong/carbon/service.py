@@ -47,7 +47,9 @@ def _visible(who: Principal):
     stmt = select(CalculationRun)
     if who.is_system or who.org_type == "regulator":
         return stmt
-    return stmt.where(CalculationRun.organisation_id.in_(who.org_ids or {who.organisation_id or -1}))
+    own = CalculationRun.organisation_id.in_(who.org_ids or {who.organisation_id or -1})
+    shared = (CalculationRun.subject_kind == "project") & CalculationRun.organisation_id.is_(None)
+    return stmt.where(own | shared)  # a project's benefit run is shared by every financier of the project
 
 
 def get_run(session: Session, who: Principal, run_id: int) -> CalculationRun:

@@ -22,7 +22,7 @@ from importlib import resources
 from lvrongtong.demo import institutions as inst
 from lvrongtong.reference.uscc import CHARSET, make_uscc
 
-VERSION = "2026.1"
+VERSION = "2026.2"  # 2026.2: power projects carry annual_generation_mwh
 AS_OF = date(2026, 10, 31)
 START = date(2021, 1, 1)
 CERF_START = date(2021, 11, 8)  # facts.md §3.1, [V2]
@@ -234,6 +234,8 @@ def _projects(rnd, out: Generated, regions, by_division, n: int) -> None:
         capacity = cap(rnd)
         size_n = next(iter(capacity.values()))
         gen = int(size_n * rnd.uniform(900, 1300) / 10) if kind in {"pv", "wind"} else 0
+        if gen:  # synthetic annual generation (万kWh in the description, MWh as data for the benefit method)
+            capacity["annual_generation_mwh"] = gen * 10
         place = region_names[owner["region_code"]]
         matching = [c for c in by_division[division] if keyword and keyword in c.name]
         industry = (matching[0] if matching else rnd.choice(by_division[division])).code

@@ -295,10 +295,13 @@ def bonds(request: Request, who: Principal = Depends(current_principal),
 @router.get("/loans/{loan_id}", response_class=HTMLResponse)
 def loan_detail(loan_id: int, request: Request, who: Principal = Depends(current_principal),
                 session: Session = Depends(get_session)):
+    from lvrongtong.carbon.claims import visible_claims
     from lvrongtong.reference.catalogue_rules import version_for
 
     loan = instruments.get_loan(session, who, loan_id)
-    return render(request, "loan_detail.html", who, loan=loan, catalogue_version=version_for("loan", loan.approved_on))
+    claims, _ = visible_claims(session, who, instrument_id=loan_id, page_size=20)
+    return render(request, "loan_detail.html", who, loan=loan, catalogue_version=version_for("loan", loan.approved_on),
+                  claims=claims)
 
 
 @router.get("/export/{entity}.xlsx")

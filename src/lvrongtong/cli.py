@@ -393,6 +393,49 @@ def taxonomy_import(file: Annotated[Path, typer.Argument(exists=True, dir_okay=F
     console.print(f"catalogue {report.version}: {report.items} items loaded; per level {report.counts}")
 
 
+@taxonomy_app.command("transition-sectors")
+def taxonomy_transition_sectors(as_json: Annotated[bool, typer.Option("--json")] = False):
+    """Transition sectors (with GB/T 4754 codes and sources) and the intensity benchmarks the platform holds."""
+    from lvrongtong.reference import transition
+
+    body = {"sectors": transition.sectors(), "benchmarks": transition.benchmarks()}
+    if as_json:
+        _echo_json(body)
+        return
+    for s in body["sectors"]:
+        console.print(f"{s['sector']}  {s['name_zh']}  GB/T 4754 {s['industry_codes']}  [dim]{s['batch']} · "
+                      f"{s['verification']}[/dim]")
+    for b in body["benchmarks"]:
+        console.print(f"  {b['benchmark_id']}: {b['area']} {b['subtype']} 标杆 {b['benchmark_level']} / 基准 "
+                      f"{b['baseline_level']} {b['unit']}  [dim]{b['verification']}[/dim]")
+
+
+@taxonomy_app.command("transition-assess")
+def taxonomy_transition_assess(
+        input_file: Annotated[Path, typer.Option("--input", exists=True, dir_okay=False, help="plan as JSON")],
+        as_json: Annotated[bool, typer.Option("--json")] = False, data_dir: DataDir = None,
+        database_url: DbUrl = None):
+    """Assess a transition plan with the platform's own method (docs/methodology.md); exit 1 on bad input."""
+    from lvrongtong.reference import transition
+    from lvrongtong.reference.service import require_industry
+
+    try:
+        data = json.loads(input_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        err.print(f"{input_file}: not a UTF-8 JSON object / 不是 UTF-8 JSON 对象: {e}")
+        raise typer.Exit(1) from None
+    with _reported(_runtime(data_dir, database_url), 1) as session:
+        plan = transition.plan_from_dict(data)
+        require_industry(session, plan.industry_code)
+        result = transition.assess(plan).as_dict()
+    if as_json:
+        _echo_json(result)
+        return
+    console.print(f"[bold]{result['decision']}[/bold]  ({result['label_zh']})")
+    for c in result["checks"]:
+        console.print(f"  {c['result']:>5}  {c['id']}: {c['zh']}", soft_wrap=True)
+
+
 from lvrongtong.carbon.cli import carbon_app  # noqa: E402  (registered after the helpers it uses)
 
 app.add_typer(carbon_app, name="carbon")

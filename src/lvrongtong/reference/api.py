@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Body, Depends, File, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -116,3 +116,19 @@ def _item(i) -> dict:
             "name_en": i.name_en, "scope_zh": i.scope_zh, "remarks_zh": i.remarks_zh,
             "industry_classes": i.industry_classes, "ghg_contribution": i.ghg_contribution, "source": i.source,
             "verification": i.verification, "note": i.note}
+
+
+@router.get("/transition/sectors", summary="Transition sectors and intensity benchmarks, with sources (platform method)")
+def transition_sectors():
+    from lvrongtong.reference import transition
+
+    return {"method": transition.METHOD_ID, "sectors": transition.sectors(), "benchmarks": transition.benchmarks()}
+
+
+@router.post("/transition/assess", summary="Assess a transition plan (platform's own method; checks with reasons)")
+def transition_assess(plan: dict = Body(...), session: Session = Depends(get_session)):
+    from lvrongtong.reference import transition
+
+    parsed = transition.plan_from_dict(plan)
+    service.require_industry(session, parsed.industry_code)
+    return transition.assess(parsed).as_dict()

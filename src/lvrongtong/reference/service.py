@@ -112,6 +112,17 @@ class ReferenceLookup:
         return None
 
 
+def require_industry(session: Session, code: str, field: str = "industry_code") -> Industry:
+    """The GB/T 4754-2017 item with this code, or a 422 naming the field."""
+    from lvrongtong.kit.errors import ValidationFailed
+
+    item = session.get(Industry, code)
+    if item is None:
+        raise ValidationFailed([FieldError(field, "industry_unknown", f"行业代码 {code} 不在 GB/T 4754-2017 参考数据中",
+                                           f"industry code {code} is not in GB/T 4754-2017")])
+    return item
+
+
 def region_options(session: Session) -> list[Region]:
     return list(session.scalars(select(Region).where(Region.level == "county").order_by(Region.code)))
 

@@ -417,6 +417,45 @@ def catalogue_item_page(version: str, code: str, request: Request, who: Principa
     return render(request, "catalogue_item.html", who, cat=cat, item=item, chain=chain, kids=kids)
 
 
+def _transition_plan_from_form(form) -> dict:
+    """The web form's fields as the JSON plan (milestones "2025:108, 2026:104"; measures one per line
+    "name | reduction % | year | fossil yes/no")."""
+    milestones = {}
+    for part in str(form.get("milestones") or "").replace("，", ",").split(","):
+        if ":" in part or "：" in part:
+            y, v = part.replace("：", ":").split(":", 1)
+            milestones[y.strip()] = v.strip()
+    measures = []
+    for line in str(form.get("measures") or "").splitlines():
+        cells = [c.strip() for c in line.replace("｜", "|").split("|")]
+        if len(cells) >= 3 and cells[0]:
+            measures.append({"name": cells[0], "reduction_pct": cells[1], "year": cells[2],
+                             "adds_fossil_capacity": len(cells) > 3 and cells[3].lower() in ("是", "yes", "y", "1")})
+    keys = ("industry_code", "unit", "baseline_year", "baseline_value", "current_value", "target_year", "target_value",
+            "benchmark_id", "benchmark_level", "baseline_level", "benchmark_source")
+    plan = {k: str(form.get(k)).strip() for k in keys if str(form.get(k) or "").strip()}
+    return {**plan, "milestones": milestones, "measures": measures, "dnsh_confirmed": bool(form.get("dnsh_confirmed"))}
+
+
+@router.api_route("/reference/transition", methods=["GET", "POST"], response_class=HTMLResponse)
+async def transition_page(request: Request, who: Principal = Depends(current_principal),
+                          session: Session = Depends(get_session)):
+    from lvrongtong.reference import transition
+
+    form = await request.form() if request.method == "POST" else {}
+    result, error = None, None
+    if form:
+        try:
+            plan = transition.plan_from_dict(_transition_plan_from_form(form))
+            reference.require_industry(session, plan.industry_code)
+            result = transition.assess(plan).as_dict()
+        except AppError as e:
+            error = e
+    return render(request, "transition.html", who, status=error.status if error else 200,
+                  sectors=transition.sectors(), benchmarks=transition.benchmarks(), form=form, result=result,
+                  error=error)
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):

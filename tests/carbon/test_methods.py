@@ -162,3 +162,24 @@ def test_methane_capture_gwp_versions():
     # 100 t CH4 × 28 (AR5) = 2 800; × 27.9 (AR6) = 2 790
     assert calc("benefit.methane_capture", methane=100).figures["co2e_reduced"] == Decimal(2800)
     assert calc("benefit.methane_capture", methane=100, gwp_report="AR6").figures["co2e_reduced"] == Decimal(2790)
+
+
+def test_cement_clinker_process():
+    # EF = (65 − 1) % × 44/56 + 2 % × 44/40 = 0.50285714… + 0.022; × (1 000 000 + 10 000) t
+    r = calc("inventory.process.cement_clinker", clinker=1_000_000, kiln_dust=10_000, cao=65, cao_noncarbonate=1,
+             mgo=2)
+    expected = (Decimal("0.64") * 44 / 56 + Decimal("0.022")) * 1_010_000
+    assert abs(r.figures["emissions"] - expected) < Decimal("1e-15") and r.figures["organic"] == 0
+    with pytest.raises(ValidationFailed) as e:
+        calc("inventory.process.cement_clinker", clinker=1, cao=120, mgo=2)
+    assert e.value.details[0].field == "cao" and e.value.details[0].rule == "maximum"
+
+
+def test_steel_process_with_library_factors():
+    # 100 000 × 0.440 + 20 000 × 0.471 + 1 000 × 3.663 = 57 083 tCO2; minus 50 000 t crude steel × 0.01 = 500
+    r = calc("inventory.process.steel", limestone=100_000, dolomite=20_000, electrode=1_000)
+    assert r.figures["emissions"] == Decimal(57083)
+    assert {f.subject for f in r.trace.factors} == {"石灰石", "白云石", "电极"}
+    r = calc("inventory.process.steel", limestone=100_000, dolomite=20_000, electrode=1_000, crude_steel=50_000,
+             crude_steel_factor="0.01")
+    assert r.figures["emissions"] == Decimal(56583)

@@ -145,3 +145,20 @@ def benefit_report_dict(report) -> dict:
             "instruments": report.instruments, "accepted": report.accepted, "flagged": report.flagged,
             "refused": report.refused, "co2_reduced_t": format(report.co2_reduced_t, "f"),
             "energy_saved_tce": format(report.energy_saved_tce, "f")}
+
+
+@router.get("/financed", summary="Financed emissions of the caller's book for a year (PCAF), with breakdowns")
+def financed(year: int, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.carbon import financed_book
+
+    return financed_book.summary(session, who, year)
+
+
+@router.get("/financed/positions", summary="Drill-down: positions behind a financed-emissions figure")
+def financed_positions(year: int, division: str | None = None, region: str | None = None, status: str | None = None,
+                       page: int = 1, page_size: int = 50, who: Principal = Depends(current_principal),
+                       session: Session = Depends(get_session)):
+    from lvrongtong.carbon import financed_book
+
+    return financed_book.positions(session, who, year, division=division, region=region, status=status, page=page,
+                                   page_size=page_size)

@@ -100,3 +100,24 @@ class BenefitClaim(Base):
     status: Mapped[str] = mapped_column(String(16))  # accepted / flagged
     competing: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "claimant_kind", "claimant_ref", "share"}]
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class CounterpartyYear(Base):
+    """What financed-emissions accounting needs of a counterparty for a year: its emissions with their
+    PCAF data-quality option, and its balance-sheet denominators (EVIC when listed; equity + debt)."""
+
+    __tablename__ = "counterparty_year"
+    __table_args__ = (UniqueConstraint("enterprise_id", "year", name="uq_counterparty_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    emissions_scope12_t: Mapped[Decimal] = mapped_column(Numeric(24, 4))
+    emissions_scope3_t: Mapped[Decimal | None] = mapped_column(Numeric(24, 4), nullable=True)
+    data_option: Mapped[str] = mapped_column(String(4))  # PCAF 1a … 3c
+    total_equity_cny: Mapped[Decimal | None] = mapped_column(Numeric(24, 2), nullable=True)  # may be negative
+    total_debt_cny: Mapped[Decimal | None] = mapped_column(Numeric(24, 2), nullable=True)
+    evic_cny: Mapped[Decimal | None] = mapped_column(Numeric(24, 2), nullable=True)
+    revenue_cny: Mapped[Decimal | None] = mapped_column(Numeric(24, 2), nullable=True)
+    source: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())

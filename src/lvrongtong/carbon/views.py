@@ -95,3 +95,37 @@ def run_page(run_id: int, request: Request, who: Principal = Depends(current_pri
     body = service.run_as_dict(service.get_run(session, who, run_id))
     return render(request, "carbon_calc.html", who, method=get_method(body["method_id"]),
                   values={k: str(v) for k, v in body["trace"]["inputs"].items()}, result=body, errors=[], stored=True)
+
+
+@router.get("/carbon/financed", response_class=HTMLResponse)
+def financed_page(request: Request, who: Principal = Depends(current_principal),
+                  session: Session = Depends(get_session)):
+    from lvrongtong.carbon import financed_book
+
+    q = request.query_params
+    year = int(q.get("year") or 2024) if (q.get("year") or "2024").isdigit() else 2024
+    page = int(q.get("page") or 1) if (q.get("page") or "1").isdigit() else 1
+    book = financed_book.load(session, who, year)
+    data = financed_book.summary(session, who, year, book)
+    rows = financed_book.positions(session, who, year, division=q.get("division") or None,
+                                   region=q.get("region") or None, status=q.get("status") or None, page=page,
+                                   page_size=20, lb=book)
+    return render(request, "carbon_financed.html", who, data=data, rows=rows, year=year, params=q)
+
+
+@router.get("/carbon/financed.xlsx")
+def financed_export(request: Request, who: Principal = Depends(current_principal),
+                    session: Session = Depends(get_session)):
+    from lvrongtong.carbon import financed_book
+    from lvrongtong.kit.xlsx import write_xlsx
+
+    q = request.query_params
+    year = int(q.get("year") or 2024)
+    body = financed_book.positions(session, who, year, division=q.get("division") or None,
+                                   region=q.get("region") or None, status=q.get("status") or None, page=1,
+                                   page_size=10**7, export=True)
+    columns = ["instrument_id", "kind", "reference", "counterparty", "division", "region", "balance_cny",
+               "attribution_factor", "financed_emissions_tco2e", "data_quality_score", "status"]
+    content = write_xlsx("financed", columns, ([r[c] for c in columns] for r in body["items"]))
+    return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="financed-emissions-{year}.xlsx"'})

@@ -22,7 +22,7 @@ from importlib import resources
 from lvrongtong.demo import institutions as inst
 from lvrongtong.reference.uscc import CHARSET, make_uscc
 
-VERSION = "2026.2"  # 2026.2: power projects carry annual_generation_mwh
+VERSION = "2026.2"  # 2026.2: power projects carry annual_generation_mwh; synthetic counterparty data
 AS_OF = date(2026, 10, 31)
 START = date(2021, 1, 1)
 CERF_START = date(2021, 11, 8)  # facts.md §3.1, [V2]
@@ -349,3 +349,35 @@ def _bonds(rnd, out: Generated, n: int) -> None:
             "registered_on": registered, "issued_on": issued,
             "matures_on": issued + timedelta(days=365 * term),
         })
+
+
+# Synthetic emission intensity of a counterparty, tCO2e per million CNY of balance sheet (equity + debt), by
+# division. Made-up demo numbers so that financed-emissions pages have something to show: NOT statistics.
+DEMO_INTENSITY = {"44": 900.0, "30": 700.0, "31": 650.0, "32": 500.0, "26": 350.0, "25": 400.0}
+DEMO_SOURCE = "合成演示数据（非统计值）/ synthetic demo data, not a statistic"
+
+
+def counterparty_years(seed: int, enterprises: list[dict], year: int) -> list[dict]:
+    """Per enterprise (85 % of them): synthetic scope 1+2 emissions, balance sheet and PCAF option for ``year``."""
+    rnd = random.Random(seed * 7 + year)
+    rows = []
+    for e in enterprises:
+        if rnd.random() >= 0.85:
+            continue  # no data: shows up as missing coverage, never estimated
+        capital = float(e["registered_capital_cny"])
+        equity = capital * rnd.uniform(1.2, 4.0) * (-0.2 if rnd.random() < 0.01 else 1.0)
+        debt = capital * rnd.uniform(0.5, 3.5)
+        size_m = (max(equity, 0) + debt) / 1e6
+        intensity = DEMO_INTENSITY.get(e["division"], 40.0) * rnd.uniform(0.4, 1.6)
+        if e["ets_covered"] or (e["listed"] and rnd.random() < 0.6):
+            option = "1a" if e["ets_covered"] or rnd.random() < 0.5 else "1b"
+        else:
+            option = rnd.choice(["2a", "2b", "3a", "3a", "3b"])
+        rows.append({
+            "enterprise_id": e["id"], "year": year, "emissions_scope12_t": Decimal(str(round(size_m * intensity, 2))),
+            "data_option": option, "total_equity_cny": Decimal(str(round(equity, 2))),
+            "total_debt_cny": Decimal(str(round(debt, 2))),
+            "evic_cny": Decimal(str(round(max(equity, 0) * rnd.uniform(1.5, 4.0) + debt, 2))) if e["listed"] else None,
+            "revenue_cny": Decimal(str(round(capital * rnd.uniform(0.8, 5.0), 2))), "source": DEMO_SOURCE,
+        })
+    return rows

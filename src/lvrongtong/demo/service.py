@@ -98,12 +98,19 @@ def build(session: Session, seed: int = DEFAULT_SEED, *, enterprises: int = 10_0
     bump(session, "registry")  # bulk inserts bypass the ORM's change tracking
     logins = _users(session, data.organisations + [ent_org])
     from lvrongtong.carbon.benefits import compute_book
+    from lvrongtong.carbon.models import CounterpartyYear
+
+    now = datetime.now(UTC)
+    counterparty = [{**r, "updated_at": now} for r in generator.counterparty_years(seed, data.enterprises,
+                                                                                   DEMO_BENEFIT_YEAR)]
+    _insert(session, CounterpartyYear.__table__, counterparty, progress)
 
     benefit = compute_book(session, SYSTEM, DEMO_BENEFIT_YEAR)
     progress("benefits", 0)
     counts = {"organisations": len(data.organisations) + 1, "enterprises": len(data.enterprises),
               "projects": len(data.projects), "loans": len(data.loans), "bonds": len(data.bonds),
               f"benefit_claims_{DEMO_BENEFIT_YEAR}": benefit.accepted + benefit.flagged,
+              f"counterparty_data_{DEMO_BENEFIT_YEAR}": len(counterparty),
               "seconds": round(time.perf_counter() - started, 1)}
     row = DemoDataset(version=generator.VERSION, seed=seed, counts=counts, logins=logins, built_at=datetime.now(UTC))
     session.add(row)

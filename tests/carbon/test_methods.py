@@ -183,3 +183,47 @@ def test_steel_process_with_library_factors():
     r = calc("inventory.process.steel", limestone=100_000, dolomite=20_000, electrode=1_000, crude_steel=50_000,
              crude_steel_factor="0.01")
     assert r.figures["emissions"] == Decimal(56583)
+
+
+@pytest.mark.parametrize("method_id, inputs, expected", [
+    # 600 MWh × 0.5856 (2022 national excl. market-traded non-fossil) = 351.36
+    ("inventory.scope2.electricity_market", {"electricity": 1000, "certified_green": 400, "year": 2022},
+     {"emissions": "351.36"}),
+    ("inventory.scope2.heat", {"heat": 5000}, {"emissions": "550"}),  # × 0.11 tCO2/GJ
+    ("inventory.scope1.fugitive", {"gas": "SF6", "leaked": "0.1"}, {"emissions": "2350"}),  # × 23 500 (AR5)
+    ("inventory.scope3.category", {"category": "1", "tier": "spend_based", "activity": 2000000, "factor": "0.0005",
+                                   "factor_source": "x"}, {"emissions": "1000"}),
+    # 50 000 m2 × 50 kWh/m2 = 2 500 MWh × 0.5395 = 1 348.75
+    ("benefit.building_efficiency", {"floor_area": 50000, "reference_intensity": 120, "design_intensity": 70,
+                                     "year": 2022, "region": "grid:central"},
+     {"electricity_saved": "2500", "co2_reduced": "1348.75"}),
+    # 3 650 000 m3 × 250 g/m3 = 912.5 t COD; × 25 g/m3 = 91.25 t NH3-N
+    ("benefit.wastewater", {"volume": 365, "cod_in": 300, "cod_out": 50, "nh3n_in": 30, "nh3n_out": 5},
+     {"cod_reduced": "912.5", "nh3n_reduced": "91.25"}),
+    # AF 40 M ÷ 200 M = 0.2 × 5 000 = 1 000; 3 M ÷ 5 M = 0.6 × 40 = 24; 120 000 ÷ 200 000 = 0.6 × 3 = 1.8
+    ("financed.project_finance", {"outstanding": 40e6, "project_equity_plus_debt": 2e8, "emissions": 5000,
+                                  "data_option": "2b"}, {"financed_emissions": "1000", "data_quality_score": "3"}),
+    ("financed.real_estate", {"outstanding": 3e6, "property_value_at_origination": 5e6, "emissions": 40,
+                              "data_option": "3b"}, {"financed_emissions": "24", "data_quality_score": "5"}),
+    ("financed.motor_vehicle", {"outstanding": 120000, "vehicle_value_at_origination": 200000, "emissions": 3,
+                                "data_option": "3a"}, {"financed_emissions": "1.8", "data_quality_score": "4"}),
+])
+def test_worked_examples(method_id, inputs, expected):
+    figures = calc(method_id, **inputs).figures
+    for name, value in expected.items():
+        assert figures[name] == Decimal(value), (name, figures[name])
+
+
+def test_clean_transport_and_gas_substitution():
+    # diesel: 1 000 × 42.652 × 0.0202 × 0.98 × 44/12; grid 4 000 × 0.5306 = 2 122.4
+    r = calc("benefit.clean_transport", fuel_replaced=1000, electricity_used=4000, year=2023)
+    baseline = Decimal("42652") * Decimal("0.0202") * Decimal("0.98") * 44 / 12
+    assert abs(r.figures["baseline"] - baseline) < Decimal("1e-18")
+    assert abs(r.figures["co2_reduced"] - (baseline - Decimal("2122.4"))) < Decimal("1e-18")
+    # heat 100 × 389.31 = 38 931 GJ; coal 38 931 × 0.0261 × 0.93 × 44/12; gas 38 931 × 0.01532 × 0.99 × 44/12
+    r = calc("benefit.gas_substitution", gas=100, coal_carbon_content="0.0261", coal_oxidation_rate=93)
+    expected = Decimal(38931) * (Decimal("0.0261") * Decimal("0.93") - Decimal("0.01532") * Decimal("0.99")) * 44 / 12
+    assert abs(r.figures["co2_reduced"] - expected) < Decimal("1e-18")
+    with pytest.raises(ValidationFailed) as e:
+        calc("inventory.scope3.category", category="1", tier="spend_based", activity=1, factor=1, factor_source="")
+    assert e.value.details[0].field == "factor_source"

@@ -110,6 +110,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verification.official": ("已对照官方文本", "checked against the official text"),
     "verification.secondary": ("公开副本交叉核对", "cross-checked public copies"),
     "verification.unverified": ("未核验", "unverified"),
+    "verification.platform": ("平台自有方法", "platform's own method"),
     "org.regulator": ("监管机构", "Regulator"),
     "org.bank": ("银行", "Bank"),
     "org.insurer": ("保险机构", "Insurer"),

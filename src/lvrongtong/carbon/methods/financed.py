@@ -103,16 +103,22 @@ PROJECT = _method("financed.project_finance", "项目融资", "Project finance",
                   Input("project_equity_plus_debt", "项目权益 + 负债", "project equity + debt", "CNY",
                         exclusive_minimum=True),
                   "project finance: AF = outstanding ÷ (project equity + debt)", "unverified",
-                  emissions=("项目排放", "project emissions"))
+                  emissions=("项目排放", "project emissions"),
+                  example={"outstanding": 40000000, "project_equity_plus_debt": 200000000, "emissions": 5000,
+                           "data_option": "2b"})
 REAL_ESTATE = _method("financed.real_estate", "商业地产与住房按揭", "Commercial real estate and mortgages",
                       Input("property_value_at_origination", "发放时物业价值", "property value at origination", "CNY",
                             exclusive_minimum=True),
                       "commercial real estate / mortgages: AF = outstanding ÷ property value at origination",
-                      "unverified", emissions=("建筑排放", "building emissions"))
+                      "unverified", emissions=("建筑排放", "building emissions"),
+                      example={"outstanding": 3000000, "property_value_at_origination": 5000000, "emissions": 40,
+                               "data_option": "3b"})
 VEHICLE = _method("financed.motor_vehicle", "机动车贷款", "Motor-vehicle loans",
                   Input("vehicle_value_at_origination", "发放时车辆价值", "vehicle value at origination", "CNY",
                         exclusive_minimum=True),
                   "motor-vehicle loans: AF = outstanding ÷ vehicle value at origination", "unverified",
-                  emissions=("车辆排放", "vehicle emissions"))
+                  emissions=("车辆排放", "vehicle emissions"),
+                  example={"outstanding": 120000, "vehicle_value_at_origination": 200000, "emissions": 3,
+                           "data_option": "3a"})
 
 METHODS = (LISTED, BUSINESS, PROJECT, REAL_ESTATE, VEHICLE)

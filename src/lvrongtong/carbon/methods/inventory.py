@@ -115,4 +115,138 @@ FUEL_COMBUSTION = Method(
     example={"fuel": "天然气", "consumption": 10, "consumption_unit": "万Nm3"},
 )
 
-METHODS = (SCOPE2_ELECTRICITY, FUEL_COMBUSTION)
+
+
+def scope2_market(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Scope 2, market-based: electricity not covered by green-power certificates × the national factor
+    that excludes market-traded non-fossil power; certified green power counts zero.
+
+    Inputs: ``electricity`` (MWh), ``certified_green`` (MWh backed by green certificates / green-power
+    trades), ``year``. Output: ``emissions`` (tCO2).
+    Source: the MEE/NBS notices publish the national average excluding market-traded non-fossil power
+    for this use (shared facts §4.1); zero for certified power is the platform's reading.
+    Worked example: 1 000 MWh, 400 certified, 2022 → 600 × 0.5856 = 351.36 tCO2.
+    """
+    from lvrongtong.kit.errors import field_error
+
+    if inputs["certified_green"] > inputs["electricity"]:
+        raise field_error("certified_green", "not_above_total", "绿证电量不能超过外购电量",
+                          "certified green power must not exceed purchased electricity")
+    residual = trace.step("uncertified", f"{inputs['electricity']} − {inputs['certified_green']}",
+                          inputs["electricity"] - inputs["certified_green"], "MWh")
+    ef = trace.factor(factors, "grid_co2", "average_excl_market_nonfossil", year=inputs["year"], unit="tCO2/MWh",
+                      field_name="year")
+    return {"emissions": trace.step("emissions", f"{residual} MWh × {ef} tCO2/MWh", residual * ef, "tCO2")}
+
+
+SCOPE2_MARKET = Method(
+    id="inventory.scope2.electricity_market",
+    title_zh="范围二：外购电力排放（基于市场，扣除绿证电量）", title_en="Scope 2: purchased electricity (market-based)",
+    group="inventory",
+    inputs=(Input("electricity", "外购电量", "purchased electricity", "MWh"),
+            Input("certified_green", "绿证/绿电交易覆盖电量", "electricity covered by green certificates", "MWh",
+                  required=False, default=Decimal(0)),
+            Input("year", "年份", "year", kind="year")),
+    outputs=(Output("emissions", "tCO2", "排放量", "emissions"),),
+    formula="E = (AD_elec − AD_certified) × EF_national(excl. market-traded non-fossil)",
+    source="生态环境部、国家统计局 全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）；绿证电量计零为平台方法",
+    verification="secondary",
+    compute=scope2_market,
+    example={"electricity": 1000, "certified_green": 400, "year": 2022},
+)
+
+
+def scope2_heat(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Scope 2: purchased heat (steam, hot water) × the heat factor of the NDRC guidelines (0.11 tCO2/GJ).
+
+    Worked example: 5 000 GJ × 0.11 = 550 tCO2.
+    """
+    ef = trace.factor(factors, "heat_co2", "purchased_heat", unit="tCO2/GJ")
+    return {"emissions": trace.step("emissions", f"{inputs['heat']} GJ × {ef} tCO2/GJ", inputs["heat"] * ef, "tCO2")}
+
+
+SCOPE2_HEAT = Method(
+    id="inventory.scope2.heat",
+    title_zh="范围二：外购热力排放", title_en="Scope 2: purchased heat",
+    group="inventory",
+    inputs=(Input("heat", "外购热力", "purchased heat", "GJ"),),
+    outputs=(Output("emissions", "tCO2", "排放量", "emissions"),),
+    formula="E = AD_heat × EF_heat",
+    source="国家发展改革委 企业温室气体排放核算方法与报告指南：热力供应排放因子缺省值",
+    verification="secondary",
+    compute=scope2_heat,
+    example={"heat": 5000},
+)
+
+FUGITIVE_GASES = ("CH4", "N2O", "SF6", "HFC-134a")
+
+
+def fugitive(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Scope 1 fugitive emissions (switchgear SF6, refrigerant HFC-134a, CH4 or N2O leaks): mass × GWP100.
+
+    Inputs: ``gas``, ``leaked`` (t of the gas; e.g. refill mass), ``gwp_report`` (AR5/AR6).
+    Worked example: 0.1 t SF6 × 23 500 (AR5) = 2 350 tCO2e.
+    """
+    gwp = trace.factor(factors, "gwp", f"{inputs['gas']}:{inputs['gwp_report']}", unit="1", field_name="gas")
+    return {"emissions": trace.step("emissions", f"{inputs['leaked']} t {inputs['gas']} × GWP {gwp}",
+                                    inputs["leaked"] * gwp, "tCO2e")}
+
+
+FUGITIVE = Method(
+    id="inventory.scope1.fugitive",
+    title_zh="范围一：逸散排放", title_en="Scope 1: fugitive emissions",
+    group="inventory",
+    inputs=(Input("gas", "气体", "gas", kind="choice", choices=FUGITIVE_GASES),
+            Input("leaked", "逸散量（质量）", "mass leaked", "t"),
+            Input("gwp_report", "GWP 版本", "GWP report", kind="choice", choices=("AR5", "AR6"), default="AR5",
+                  required=False)),
+    outputs=(Output("emissions", "tCO2e", "排放量", "emissions"),),
+    formula="E = m_gas × GWP100(gas)",
+    source="GB/T 32150-2015 逸散排放；GWP：IPCC AR5 WGI Table 8.7 / AR6 WGI Table 7.SM.7",
+    verification="secondary",
+    compute=fugitive,
+    example={"gas": "SF6", "leaked": "0.1"},
+)
+
+SCOPE3_CATEGORIES = tuple(str(i) for i in range(1, 16))
+SCOPE3_TIERS = ("supplier_specific", "activity_average", "spend_based")
+
+
+def scope3(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Scope 3, one category line: activity (or spend) × a factor the user supplies with its source.
+
+    The platform ships no scope-3 factor database (none could be sourced); the factor, its unit basis
+    and its source are inputs and are kept in the trace, with the data-quality tier
+    (``supplier_specific`` > ``activity_average`` > ``spend_based``, GHG Protocol Scope 3 Standard).
+    Worked example: category 1, spend 2 000 000 CNY × 0.0005 tCO2e/CNY (spend-based) = 1 000 tCO2e.
+    """
+    from lvrongtong.kit.errors import field_error
+
+    if not inputs["factor_source"]:
+        raise field_error("factor_source", "required", "须注明因子来源", "the factor's source is required")
+    trace.step("factor", f"用户提供 user-supplied: {inputs['factor']} tCO2e per unit; {inputs['factor_source']}",
+               inputs["factor"], "tCO2e/unit")
+    e = trace.step("emissions", f"{inputs['activity']} × {inputs['factor']} (category {inputs['category']}, "
+                                f"tier {inputs['tier']})", inputs["activity"] * inputs["factor"], "tCO2e")
+    return {"emissions": e}
+
+
+SCOPE3 = Method(
+    id="inventory.scope3.category",
+    title_zh="范围三：单个类别（活动量或支出法）", title_en="Scope 3: one category (activity or spend)",
+    group="inventory",
+    inputs=(Input("category", "类别（1–15）", "category (1–15)", kind="choice", choices=SCOPE3_CATEGORIES),
+            Input("tier", "数据质量层级", "data-quality tier", kind="choice", choices=SCOPE3_TIERS),
+            Input("activity", "活动量或支出额（与因子单位一致）", "activity or spend (in the factor's unit basis)", "1"),
+            Input("factor", "排放因子（tCO2e/单位）", "factor (tCO2e per unit)", "1"),
+            Input("factor_source", "因子来源", "factor source", kind="text")),
+    outputs=(Output("emissions", "tCO2e", "排放量", "emissions"),),
+    formula="E = activity × factor (user-supplied, with source and tier)",
+    source="GHG Protocol Corporate Value Chain (Scope 3) Standard — categories 1–15 and data types; factors supplied by the user",
+    verification="platform",
+    compute=scope3,
+    example={"category": "1", "tier": "spend_based", "activity": 2000000, "factor": "0.0005",
+             "factor_source": "供应商提供的行业支出因子（示例）"},
+)
+
+METHODS = (SCOPE2_ELECTRICITY, SCOPE2_MARKET, SCOPE2_HEAT, FUEL_COMBUSTION, FUGITIVE, SCOPE3)

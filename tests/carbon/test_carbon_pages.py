@@ -48,3 +48,14 @@ def test_factor_library_filter_and_export(client, world):
     rows = list(openpyxl.load_workbook(io.BytesIO(x.content)).active.iter_rows(values_only=True))
     header = rows[0]
     assert rows[1:] and {r[header.index("verification")] for r in rows[1:]} == {"unverified"}
+
+
+def test_footprint_form_takes_json_and_names_a_cycle(client, world):
+    login(client, "a_officer")
+    form = client.get("/carbon/calc/footprint.product").text
+    assert "<textarea" in form and "inverter" in form
+    cyc = '{"product": "A", "items": [{"id": "A", "components": [{"id": "B", "quantity": 1}]}, {"id": "B", "components": [{"id": "A", "quantity": 1}]}]}'
+    r = client.post("/carbon/calc/footprint.product", data={"graph": cyc})
+    assert r.status_code == 422 and "A → B → A" in r.text
+    ok = client.post("/carbon/calc/footprint.product", data={"graph": '{"product": "A", "items": [{"id": "A", "direct_kgco2e": 2}]}'})
+    assert ok.status_code == 200 and "kgCO2e" in ok.text

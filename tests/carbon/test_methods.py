@@ -227,3 +227,31 @@ def test_clean_transport_and_gas_substitution():
     with pytest.raises(ValidationFailed) as e:
         calc("inventory.scope3.category", category="1", tier="spend_based", activity=1, factor=1, factor_source="")
     assert e.value.details[0].field == "factor_source"
+
+
+def test_product_footprint_over_bom_and_suppliers():
+    # inverter: 12 kWh × 0.5227 (Chongqing 2022) = 6.2724; housing 8.5 (database factor); 2 boards × 3.2 (supplier)
+    r = calc("footprint.product", **get_method("footprint.product").example)
+    assert r.figures["footprint"] == Decimal("21.1724")
+    shared = {"product": "P", "items": [
+        {"id": "P", "components": [{"id": "A", "quantity": 2}, {"id": "B", "quantity": 1}]},
+        {"id": "A", "components": [{"id": "C", "quantity": 3}]}, {"id": "B", "components": [{"id": "C", "quantity": 1}]},
+        {"id": "C", "direct_kgco2e": "0.5"}]}
+    assert calc("footprint.product", graph=shared).figures["footprint"] == Decimal("3.5")  # (2 × 3 + 1) × 0.5
+
+
+@pytest.mark.parametrize("graph, field, rule, text", [
+    ({"product": "A", "items": [{"id": "A", "components": [{"id": "B", "quantity": 1}]},
+                                {"id": "B", "components": [{"id": "A", "quantity": 1}]}]}, "graph", "no_cycle", "A → B → A"),
+    ({"product": "A", "items": [{"id": "A", "components": [{"id": "Z", "quantity": 1}]}]},
+     "items[A].components", "component_known", "Z"),
+    ({"product": "A", "items": [{"id": "A", "supplier_specific": {"value": 1}}]},
+     "items[A].supplier_specific", "source_required", "A"),
+    ({"product": "A", "items": [{"id": "A", "components": [{"id": "B", "quantity": -1}]}, {"id": "B"}]},
+     "items[A].quantity", "non_negative", "A"),
+])
+def test_product_footprint_refusals_name_the_problem(graph, field, rule, text):
+    with pytest.raises(ValidationFailed) as e:
+        calc("footprint.product", graph=graph)
+    d = e.value.details[0]
+    assert (d.field, d.rule) == (field, rule) and text in d.message_en

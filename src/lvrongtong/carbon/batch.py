@@ -158,6 +158,7 @@ def template_workbook() -> bytes:
             ws.write_string(0, c, f"{spec.name} [{spec.unit}]" if spec.unit and spec.unit != "1" else spec.name, head)
             ws.write_comment(0, c, f"{spec.label_zh} / {spec.label_en}")
             if spec.name in method.example:
-                ws.write(1, c, method.example[spec.name])
+                value = method.example[spec.name]
+                ws.write(1, c, json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value)
     book.close()
     return buffer.getvalue()

@@ -29,7 +29,7 @@ class Input:
     label_zh: str
     label_en: str
     unit: str | None = None  # canonical unit of a quantity; None for choices, years, regions, text
-    kind: str = "quantity"  # quantity / choice / year / region / text
+    kind: str = "quantity"  # quantity / choice / year / region / text / object (JSON)
     choices: tuple[str, ...] = ()
     required: bool = True
     default: Any = None
@@ -171,6 +171,19 @@ def _one(spec: Input, raw: Any) -> Any:
         if problem:
             raise ValidationFailed([problem])
         return value
+    if spec.kind == "object":
+        if isinstance(raw, str):
+            import json
+
+            try:
+                raw = json.loads(raw)
+            except json.JSONDecodeError as e:
+                raise ValidationFailed([FieldError(spec.name, "json", f"{spec.label_zh}不是有效 JSON：{e}",
+                                                   f"{spec.label_en} is not valid JSON: {e}")]) from None
+        if not isinstance(raw, dict):
+            raise ValidationFailed([FieldError(spec.name, "object", f"{spec.label_zh}应为 JSON 对象",
+                                               f"{spec.label_en} must be a JSON object")])
+        return raw
     if spec.kind == "year":
         year = int(_number(raw, spec.name))
         if not 1990 <= year <= 2100:

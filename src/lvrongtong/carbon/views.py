@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
@@ -16,6 +18,7 @@ from lvrongtong.web.views import render
 
 router = APIRouter(include_in_schema=False)
 GROUPS = {"inventory": ("温室气体清单", "GHG inventory"), "benefit": ("项目环境效益", "Project benefits"),
+          "footprint": ("产品碳足迹", "Product footprint"),
           "financed": ("投融资碳排放（PCAF）", "Financed emissions (PCAF)")}
 
 
@@ -57,7 +60,8 @@ def factors_export(request: Request, who: Principal = Depends(current_principal)
 def calc_form(method_id: str, request: Request, who: Principal = Depends(current_principal)):
     method = get_method(method_id)
     values = {k: v for k, v in request.query_params.items() if v != ""} or {
-        k: str(v) for k, v in method.example.items()}
+        k: json.dumps(v, ensure_ascii=False, indent=1) if isinstance(v, dict) else str(v)
+        for k, v in method.example.items()}
     return render(request, "carbon_calc.html", who, method=method, values=values, result=None, errors=[])
 
 
@@ -94,7 +98,8 @@ def run_page(run_id: int, request: Request, who: Principal = Depends(current_pri
              session: Session = Depends(get_session)):
     body = service.run_as_dict(service.get_run(session, who, run_id))
     return render(request, "carbon_calc.html", who, method=get_method(body["method_id"]),
-                  values={k: str(v) for k, v in body["trace"]["inputs"].items()}, result=body, errors=[], stored=True)
+                  values={k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else str(v)
+                          for k, v in body["trace"]["inputs"].items()}, result=body, errors=[], stored=True)
 
 
 @router.get("/carbon/financed", response_class=HTMLResponse)

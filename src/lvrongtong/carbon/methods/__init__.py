@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from lvrongtong.carbon.method import Method, check_unit_dimensions
-from lvrongtong.carbon.methods import benefit, financed, inventory, process
+from lvrongtong.carbon.methods import benefit, financed, footprint, inventory, process
 from lvrongtong.kit.errors import field_error
 
-REGISTRY: dict[str, Method] = {m.id: m for m in (*inventory.METHODS, *process.METHODS, *benefit.METHODS, *financed.METHODS)}
+REGISTRY: dict[str, Method] = {m.id: m for m in (*inventory.METHODS, *process.METHODS, *benefit.METHODS, *footprint.METHODS, *financed.METHODS)}
 for _m in REGISTRY.values():
     check_unit_dimensions(_m)
 

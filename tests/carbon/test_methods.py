@@ -255,3 +255,25 @@ def test_product_footprint_refusals_name_the_problem(graph, field, rule, text):
         calc("footprint.product", graph=graph)
     d = e.value.details[0]
     assert (d.field, d.rule) == (field, rule) and text in d.message_en
+
+
+@pytest.mark.parametrize("method_id, inputs, expected", [
+    # 2 × 10^9 Nm3 × 765 mg/Nm3 = 1 530 t SO2; × 350 mg = 700 t NOx
+    ("benefit.flue_gas", {"flue_gas": 200000, "so2_before": 800, "so2_after": 35, "nox_before": 400, "nox_after": 50},
+     {"so2_reduced": "1530", "nox_reduced": "700"}),
+    ("benefit.water_saving", {"use_before": 5, "use_after": "3.2", "output": 100000}, {"water_saved": "18"}),
+    # 1 000 t × 1.4571 kgce/kg = 1 457.1 tce; 100 万m3 gas × 1.2143 kgce/m3 = 1 214.3 tce
+    ("inventory.energy_use", {"carrier": "柴油", "amount": 1000, "amount_unit": "t"}, {"energy": "1457.1"}),
+    ("inventory.energy_use", {"carrier": "天然气", "amount": 100, "amount_unit": "万m3"}, {"energy": "1214.3"}),
+])
+def test_more_worked_examples(method_id, inputs, expected):
+    figures = calc(method_id, **inputs).figures
+    for name, value in expected.items():
+        assert figures[name] == Decimal(value), (name, figures[name])
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=10**6, places=2), min_size=1, max_size=6))
+def test_footprint_total_equals_sum_of_parts(parts):
+    items = [{"id": "P", "components": [{"id": f"c{i}", "quantity": 1} for i in range(len(parts))]}]
+    items += [{"id": f"c{i}", "direct_kgco2e": str(v)} for i, v in enumerate(parts)]
+    assert calc("footprint.product", graph={"product": "P", "items": items}).figures["footprint"] == sum(parts)

@@ -32,7 +32,7 @@ def method(method_id: str):
 
 def factor_dict(f) -> dict:
     return {"factor_id": f.factor_id, "quantity": f.quantity, "subject": f.subject, "region": f.region,
-            "year": f.year, "value": format(f.value.normalize(), "f"), "unit": f.unit, "gas": f.gas,
+            "year": f.year, "value": format(f.value.normalize(), "f"), "unit": f.unit, "gas": f.gas, "scope": f.scope,
             "dataset_version": f.dataset_version, "valid_from": f.valid_from, "valid_to": f.valid_to,
             "document": f.document, "clause": f.clause, "source": f.source, "verification": f.verification,
             "note": f.note}

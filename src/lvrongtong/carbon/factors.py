@@ -30,7 +30,7 @@ from lvrongtong.reference.models import ReferenceDataset
 FACTOR_FILES = ("factors.csv",)
 GRID_FILE = "grid_regions.csv"
 VERIFICATION = ("official", "secondary", "unverified")
-COLUMNS = ("factor_id", "quantity", "subject", "region", "year", "value", "unit", "gas", "dataset_version",
+COLUMNS = ("factor_id", "quantity", "subject", "region", "year", "value", "unit", "gas", "scope", "dataset_version",
            "valid_from", "valid_to", "document", "clause", "source", "verification", "note")
 
 
@@ -115,7 +115,7 @@ def _row_model(row: dict[str, str]) -> EmissionFactor:
     return EmissionFactor(
         factor_id=row["factor_id"], quantity=row["quantity"], subject=row["subject"], region=row["region"],
         year=int(row["year"]) if row["year"] else None, value=Decimal(row["value"]), unit=row["unit"],
-        gas=row["gas"], dataset_version=row["dataset_version"], valid_from=day(row["valid_from"]),
+        gas=row["gas"], scope=row["scope"], dataset_version=row["dataset_version"], valid_from=day(row["valid_from"]),
         valid_to=day(row["valid_to"]), document=row["document"], clause=row["clause"], source=row["source"],
         verification=row["verification"], note=row["note"],
     )

@@ -29,6 +29,7 @@ class EmissionFactor(Base):
     value: Mapped[Decimal] = mapped_column(Numeric(24, 10))
     unit: Mapped[str] = mapped_column(String(32))
     gas: Mapped[str] = mapped_column(String(16), default="")
+    scope: Mapped[str] = mapped_column(String(8), default="")  # GHG scope the factor serves: 1 / 2 / 3 / ""
     dataset_version: Mapped[str] = mapped_column(String(64))
     valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)

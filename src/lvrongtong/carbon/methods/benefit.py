@@ -342,5 +342,75 @@ WASTEWATER = Method(
     example={"volume": 365, "cod_in": 300, "cod_out": 50, "nh3n_in": 30, "nh3n_out": 5},
 )
 
+def flue_gas(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Flue-gas treatment (desulphurisation, denitrification): pollutant removed = flue-gas volume ×
+    (concentration before − after treatment) — mass balance, the platform's method for two of the CBRC
+    guideline's seven indicators (SO2, NOx).
+
+    Inputs: ``flue_gas`` (万Nm3 per year), ``so2_before``/``so2_after``, ``nox_before``/``nox_after`` (mg/Nm3).
+    Outputs: ``so2_reduced``, ``nox_reduced`` (t). 1 mg/Nm3 × 10⁴ Nm3 = 10 g.
+    Worked example: 200 000 万Nm3 × (800 − 35) mg/Nm3 = 2 × 10⁹ Nm3 × 765 mg = 1 530 t SO2.
+    """
+    from lvrongtong.kit.errors import field_error
+
+    nm3 = trace.step("volume_nm3", f"{inputs['flue_gas']} 万Nm3 × 10^4", inputs["flue_gas"] * 10000, "Nm3")
+    out = {}
+    for name, before, after in (("so2_reduced", "so2_before", "so2_after"), ("nox_reduced", "nox_before", "nox_after")):
+        if inputs[after] > inputs[before]:
+            raise field_error(after, "not_above_before", "处理后浓度不能高于处理前", "concentration after must not exceed before")
+        out[name] = trace.step(name, f"{nm3} Nm3 × ({inputs[before]} − {inputs[after]}) mg/Nm3 ÷ 10^9",
+                               nm3 * (inputs[before] - inputs[after]) / 1_000_000_000, "t")
+    return out
+
+
+FLUE_GAS = Method(
+    id="benefit.flue_gas",
+    title_zh="烟气治理项目 SO2、NOx 削减量", title_en="Flue-gas treatment: SO2 and NOx removed",
+    group="benefit",
+    inputs=(Input("flue_gas", "年烟气量", "flue gas per year", "万Nm3"),
+            Input("so2_before", "处理前 SO2（mg/Nm3）", "SO2 before (mg/Nm3)", "1", required=False, default=Decimal(0)),
+            Input("so2_after", "处理后 SO2（mg/Nm3）", "SO2 after (mg/Nm3)", "1", required=False, default=Decimal(0)),
+            Input("nox_before", "处理前 NOx（mg/Nm3）", "NOx before (mg/Nm3)", "1", required=False, default=Decimal(0)),
+            Input("nox_after", "处理后 NOx（mg/Nm3）", "NOx after (mg/Nm3)", "1", required=False, default=Decimal(0))),
+    outputs=(Output("so2_reduced", "t", "SO2 削减量", "SO2 removed"), Output("nox_reduced", "t", "NOx 削减量", "NOx removed")),
+    formula="削减量 = 烟气量 × (处理前浓度 − 处理后浓度)",
+    source=CBRC_2013 + " 七项指标之 SO2、NOx — 物料衡算（平台方法）",
+    verification="platform",
+    compute=flue_gas,
+    example={"flue_gas": 200000, "so2_before": 800, "so2_after": 35, "nox_before": 400, "nox_after": 50},
+)
+
+
+def water_saving(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Water saving: (water use per unit before − after) × output — the CBRC "before − after" principle
+    applied to water, the seventh indicator (platform method).
+
+    Worked example: (5 − 3.2) m3/t × 100 000 t = 180 000 m3 = 18 万m3.
+    """
+    from lvrongtong.kit.errors import field_error
+
+    if inputs["use_after"] > inputs["use_before"]:
+        raise field_error("use_after", "not_above_before", "改造后单位用水量不能高于改造前",
+                          "water use after must not exceed before")
+    saved = trace.step("water_saved", f"({inputs['use_before']} − {inputs['use_after']}) m3 × {inputs['output']} ÷ 10^4",
+                       (inputs["use_before"] - inputs["use_after"]) * inputs["output"] / 10000, "万m3")
+    return {"water_saved": saved}
+
+
+WATER_SAVING = Method(
+    id="benefit.water_saving",
+    title_zh="节水项目节水量", title_en="Water saving",
+    group="benefit",
+    inputs=(Input("use_before", "改造前单位产品用水量（m3/单位）", "water per unit before (m3)", "m3"),
+            Input("use_after", "改造后单位产品用水量（m3/单位）", "water per unit after (m3)", "m3"),
+            Input("output", "年产量（单位）", "annual output (units)", "1")),
+    outputs=(Output("water_saved", "万m3", "年节水量", "water saved"),),
+    formula="节水量 = (改造前单位用水量 − 改造后单位用水量) × 产量",
+    source=CBRC_2013 + " 七项指标之节水量 — 前后之差（平台方法）",
+    verification="platform",
+    compute=water_saving,
+    example={"use_before": 5, "use_after": "3.2", "output": 100000},
+)
+
 METHODS = (RENEWABLE_POWER, EFFICIENCY_RETROFIT, BUILDING_EFFICIENCY, ELECTRIC_VEHICLES, GAS_SUBSTITUTION,
-           METHANE_CAPTURE, WASTEWATER, LOAN_SHARE)
+           METHANE_CAPTURE, WASTEWATER, FLUE_GAS, WATER_SAVING, LOAN_SHARE)

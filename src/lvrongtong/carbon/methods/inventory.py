@@ -249,4 +249,34 @@ SCOPE3 = Method(
              "factor_source": "供应商提供的行业支出因子（示例）"},
 )
 
-METHODS = (SCOPE2_ELECTRICITY, SCOPE2_MARKET, SCOPE2_HEAT, FUEL_COMBUSTION, FUGITIVE, SCOPE3)
+def energy_use(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
+    """Energy use of one carrier in standard coal: amount × coefficient (各种能源折标准煤参考系数).
+
+    Inputs: ``carrier`` (原煤, 柴油, 天然气, 热力 …, as in the library), ``amount`` in ``amount_unit``
+    (converted to the coefficient's denominator: t, m3, MJ …). Output: ``energy`` (tce).
+    Worked example: 1 000 t diesel × 1.4571 kgce/kg = 1 457.1 tce.
+    """
+    use = factors.get("coal_equivalent", inputs["carrier"], "CN", None, "carrier")
+    trace.factors.append(use)
+    per = use.unit.split("/", 1)[1]
+    amount = convert(inputs["amount"], inputs["amount_unit"] or per, per, "amount_unit")
+    coef = convert(use.value, use.unit, f"tce/{per}", "carrier")
+    return {"energy": trace.step("energy", f"{amount} {per} × {use.value} {use.unit}", amount * coef, "tce")}
+
+
+ENERGY_USE = Method(
+    id="inventory.energy_use",
+    title_zh="能源消费量折标准煤", title_en="Energy use in standard coal equivalent",
+    group="inventory",
+    inputs=(Input("carrier", "能源品种", "energy carrier", kind="text"),
+            Input("amount", "消费量", "amount used", None),
+            Input("amount_unit", "消费量单位", "unit of the amount", kind="text", required=False, default="")),
+    outputs=(Output("energy", "tce", "折标准煤", "standard coal equivalent"),),
+    formula="E_tce = 消费量 × 折标准煤系数",
+    source="各种能源折标准煤参考系数（《中国能源统计年鉴》附录；GB/T 2589 综合能耗计算通则）",
+    verification="secondary",
+    compute=energy_use,
+    example={"carrier": "柴油", "amount": 1000, "amount_unit": "t"},
+)
+
+METHODS = (SCOPE2_ELECTRICITY, SCOPE2_MARKET, SCOPE2_HEAT, FUEL_COMBUSTION, FUGITIVE, SCOPE3, ENERGY_USE)

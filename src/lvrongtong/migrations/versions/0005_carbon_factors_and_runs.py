@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('value', sa.Numeric(precision=24, scale=10), nullable=False),
     sa.Column('unit', sa.String(length=32), nullable=False),
     sa.Column('gas', sa.String(length=16), nullable=False),
+    sa.Column('scope', sa.String(length=8), nullable=False),
     sa.Column('dataset_version', sa.String(length=64), nullable=False),
     sa.Column('valid_from', sa.Date(), nullable=True),
     sa.Column('valid_to', sa.Date(), nullable=True),

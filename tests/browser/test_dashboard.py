@@ -118,3 +118,23 @@ def test_catalogue_tree_search_and_item(server, browser):
     assert page.locator("dd code").count() >= 13  # the GB/T 4754 classes it lists
     page.screenshot(path=str(ROOT / "docs" / "img" / "catalogue-item.png"), full_page=True)
     page.close()
+
+
+def test_carbon_calculator_and_financed_emissions(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _login(page, server, "icbc_officer", "demo-icbc-officer")
+    page.goto(f"{server}/carbon")
+    page.click("text=范围二：外购电力排放（基于位置）")
+    page.fill("input[name=electricity]", "2")
+    page.fill("input[name=electricity__unit]", "GWh")
+    page.fill("input[name=region]", "500112")
+    page.fill("input[name=year]", "2022")
+    page.click("form.box button")
+    page.wait_for_selector("#result")
+    assert "1045.4" in page.inner_text("#result")  # 2 000 MWh × 0.5227 (Chongqing 2022)
+    assert page.locator("text=grid_co2:average:500000:2022").count() >= 1
+    page.goto(f"{server}/carbon/financed?year=2024")
+    page.wait_for_selector("#chart-division[data-rendered='1'] svg", timeout=15000)
+    assert page.locator("#chart-division svg path").count() > 3
+    page.screenshot(path=str(ROOT / "docs" / "img" / "financed-emissions.png"), full_page=False)
+    page.close()

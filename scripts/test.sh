@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 PY=$(command -v python3.11 || command -v python3)
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 
-# System packages: Debian's chromium for the browser tests (never `playwright install`).
-if [ ! -x /usr/bin/chromium ]; then
+# System packages: Debian's chromium for the browser tests (never `playwright install`) and a CJK
+# font so that the screenshots the browser tests save (docs/img) show Chinese, not empty boxes.
+if [ ! -x /usr/bin/chromium ] || [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 
 # PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres): start it if it is down.

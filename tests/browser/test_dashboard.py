@@ -136,5 +136,6 @@ def test_carbon_calculator_and_financed_emissions(server, browser):
     page.goto(f"{server}/carbon/financed?year=2024")
     page.wait_for_selector("#chart-division[data-rendered='1'] svg", timeout=15000)
     assert page.locator("#chart-division svg path").count() > 3
+    page.wait_for_timeout(1500)  # let the bars finish growing before the screenshot
     page.screenshot(path=str(ROOT / "docs" / "img" / "financed-emissions.png"), full_page=False)
     page.close()

@@ -186,8 +186,6 @@ def building_efficiency(inputs: dict[str, Any], factors: FactorSource, trace: Tr
     ``year``, ``region``. Outputs: ``electricity_saved`` (MWh), ``co2_reduced`` (tCO2).
     Worked example: 50 000 m2 × (120 − 70) kWh/m2 = 2 500 MWh; 2022 华中 0.5395 → 1 348.75 tCO2.
     """
-    from lvrongtong.kit.errors import field_error
-
     if inputs["design_intensity"] > inputs["reference_intensity"]:
         raise field_error("design_intensity", "not_above_reference", "设计能耗强度不能高于参照强度",
                           "design intensity must not exceed the reference intensity")
@@ -313,16 +311,22 @@ def wastewater(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> d
     two of the CBRC guideline's seven indicators).
     Worked example: 365 万m3 × (300 − 50) mg/L = 3 650 000 m3 × 250 g/m3 = 912.5 t COD.
     """
-    from lvrongtong.kit.errors import field_error
-
-    out = {}
     m3 = trace.step("volume_m3", f"{inputs['volume']} 万m3 × 10^4", inputs["volume"] * 10000, "m3")
-    for name, inflow, outflow in (("cod_reduced", "cod_in", "cod_out"), ("nh3n_reduced", "nh3n_in", "nh3n_out")):
+    return _removed(inputs, trace, m3, "m3", "mg/L", 1_000_000,
+                    (("cod_reduced", "cod_in", "cod_out"), ("nh3n_reduced", "nh3n_in", "nh3n_out")))
+
+
+def _removed(inputs: dict[str, Any], trace: Trace, volume: Decimal, volume_unit: str, conc_unit: str, per_tonne: int,
+             pollutants: tuple[tuple[str, str, str], ...]) -> dict[str, Decimal]:
+    """Mass balance per pollutant: t = volume × (concentration in − out) ÷ per_tonne, where per_tonne turns
+    volume × concentration into tonnes (m3 × mg/L = g → 10^6; Nm3 × mg/Nm3 = mg → 10^9)."""
+    out = {}
+    for name, inflow, outflow in pollutants:
         if inputs[outflow] > inputs[inflow]:
-            raise field_error(outflow, "not_above_inflow", "出水浓度不能高于进水浓度",
-                              "outflow concentration must not exceed inflow")
-        out[name] = trace.step(name, f"{m3} m3 × ({inputs[inflow]} − {inputs[outflow]}) mg/L ÷ 10^6",
-                               m3 * (inputs[inflow] - inputs[outflow]) / 1_000_000, "t")
+            raise field_error(outflow, "not_above_inflow", "处理后浓度不能高于处理前",
+                              "concentration after treatment must not exceed before")
+        out[name] = trace.step(name, f"{volume} {volume_unit} × ({inputs[inflow]} − {inputs[outflow]}) {conc_unit} ÷ "
+                                     f"{per_tonne}", volume * (inputs[inflow] - inputs[outflow]) / per_tonne, "t")
     return out
 
 
@@ -342,6 +346,7 @@ WASTEWATER = Method(
     example={"volume": 365, "cod_in": 300, "cod_out": 50, "nh3n_in": 30, "nh3n_out": 5},
 )
 
+
 def flue_gas(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
     """Flue-gas treatment (desulphurisation, denitrification): pollutant removed = flue-gas volume ×
     (concentration before − after treatment) — mass balance, the platform's method for two of the CBRC
@@ -351,16 +356,9 @@ def flue_gas(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dic
     Outputs: ``so2_reduced``, ``nox_reduced`` (t). 1 mg/Nm3 × 10⁴ Nm3 = 10 g.
     Worked example: 200 000 万Nm3 × (800 − 35) mg/Nm3 = 2 × 10⁹ Nm3 × 765 mg = 1 530 t SO2.
     """
-    from lvrongtong.kit.errors import field_error
-
     nm3 = trace.step("volume_nm3", f"{inputs['flue_gas']} 万Nm3 × 10^4", inputs["flue_gas"] * 10000, "Nm3")
-    out = {}
-    for name, before, after in (("so2_reduced", "so2_before", "so2_after"), ("nox_reduced", "nox_before", "nox_after")):
-        if inputs[after] > inputs[before]:
-            raise field_error(after, "not_above_before", "处理后浓度不能高于处理前", "concentration after must not exceed before")
-        out[name] = trace.step(name, f"{nm3} Nm3 × ({inputs[before]} − {inputs[after]}) mg/Nm3 ÷ 10^9",
-                               nm3 * (inputs[before] - inputs[after]) / 1_000_000_000, "t")
-    return out
+    return _removed(inputs, trace, nm3, "Nm3", "mg/Nm3", 1_000_000_000,
+                    (("so2_reduced", "so2_before", "so2_after"), ("nox_reduced", "nox_before", "nox_after")))
 
 
 FLUE_GAS = Method(
@@ -387,8 +385,6 @@ def water_saving(inputs: dict[str, Any], factors: FactorSource, trace: Trace) ->
 
     Worked example: (5 − 3.2) m3/t × 100 000 t = 180 000 m3 = 18 万m3.
     """
-    from lvrongtong.kit.errors import field_error
-
     if inputs["use_after"] > inputs["use_before"]:
         raise field_error("use_after", "not_above_before", "改造后单位用水量不能高于改造前",
                           "water use after must not exceed before")

@@ -439,6 +439,9 @@ def taxonomy_transition_assess(
 from lvrongtong.carbon.cli import carbon_app  # noqa: E402  (registered after the helpers it uses)
 
 app.add_typer(carbon_app, name="carbon")
+from lvrongtong.identification.cli import identify as _identify  # noqa: E402
+
+app.command("identify")(_identify)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Green / transition identification against the catalogues (rule layer; statistical layer to come)."""

@@ -1,0 +1,98 @@
+"""``lvrongtong identify``: one description (``--text``) or a CSV batch (``--input``/``--output``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+BATCH_HELP = ("CSV in (UTF-8 or GBK): columns id, text, industry_code (optional), approved_on (optional, "
+              "YYYY-MM-DD), kind (optional: loan | bond). CSV out: id, decision, catalogue, code, name, "
+              "level1_code, level1_name, confidence, reason, error.")
+
+
+def identify(text: Annotated[str | None, typer.Option("--text", help="project / loan description (Chinese)")] = None,
+             industry: Annotated[str | None, typer.Option("--industry", help="GB/T 4754-2017 code")] = None,
+             approved_on: Annotated[str | None, typer.Option("--approved-on", help="YYYY-MM-DD; picks the catalogue")] = None,
+             kind: Annotated[str, typer.Option(help="loan (approval date) | bond (registration date)")] = "loan",
+             input_file: Annotated[Path | None, typer.Option("--input", help=BATCH_HELP)] = None,
+             output: Annotated[Path | None, typer.Option("--output", help="batch result CSV")] = None,
+             as_json: Annotated[bool, typer.Option("--json")] = False,
+             data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+             database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Identify green / transition / not eligible / needs review against the catalogue version that applies,
+    with candidates, confidence and evidence (rule layer `rules-1`; confidence not yet calibrated)."""
+    from lvrongtong import cli
+    from lvrongtong.identification.engine import Request
+    from lvrongtong.identification.engine import identify as run
+
+    rt = cli._runtime(data_dir, database_url)
+    if input_file is not None:
+        _batch(cli, rt, input_file, output or input_file.with_name(input_file.stem + "-identified.csv"))
+        return
+    if text is None:
+        cli.err.print("give --text or --input / 请提供 --text 或 --input")
+        raise typer.Exit(2)
+    on = _date(cli, approved_on)
+    with cli._reported(rt, 1) as session:
+        result = run(session, Request(text, industry, on, kind))
+    if as_json:
+        cli._echo_json(result)
+        return
+    cli.console.print(f"[bold]{result['decision']}[/bold] · {result['catalogue_title']}")
+    cli.console.print(result["explanation_zh"], soft_wrap=True)
+    for c in result["candidates"]:
+        cli.console.print(f"  {c['code']} {c['name']}  {c['confidence']:.2f}  {', '.join(c['evidence']['phrases'])}")
+
+
+def _date(cli, text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        cli.err.print(f"--approved-on {text}: not YYYY-MM-DD / 日期格式应为 YYYY-MM-DD")
+        raise typer.Exit(2) from None
+
+
+def _batch(cli, rt, source: Path, target: Path) -> None:
+    from lvrongtong.identification.engine import Request
+    from lvrongtong.identification.engine import identify as run
+    from lvrongtong.kit.errors import AppError
+
+    raw = source.read_bytes()
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        content = raw.decode("gbk", errors="strict")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    if rows and "text" not in rows[0]:
+        cli.err.print(f"{source}: a column named text is required / 缺少 text 列")
+        raise typer.Exit(2)
+    out = io.StringIO()
+    fields = ["id", "decision", "catalogue", "code", "name", "level1_code", "level1_name", "confidence", "reason", "error"]
+    writer = csv.DictWriter(out, fields)
+    writer.writeheader()
+    counts: dict[str, int] = {}
+    with rt.transaction() as session:
+        for n, row in enumerate(rows, start=2):
+            line = {"id": row.get("id") or n}
+            try:
+                on = date.fromisoformat(row["approved_on"]) if row.get("approved_on") else None
+                r = run(session, Request(row.get("text") or "", row.get("industry_code") or None, on,
+                                         row.get("kind") or "loan"))
+                top = r["candidates"][0] if r["candidates"] else {}
+                line.update(decision=r["decision"], catalogue=r["catalogue"], code=top.get("code", ""),
+                            name=top.get("name", ""), level1_code=top.get("level1_code", ""),
+                            level1_name=top.get("level1_name", ""), confidence=top.get("confidence", ""),
+                            reason=r["reason_zh"])
+                counts[r["decision"]] = counts.get(r["decision"], 0) + 1
+            except (AppError, ValueError) as e:
+                message = "; ".join(f"{d.field}: {d.message_zh}" for d in e.details) if isinstance(e, AppError) else str(e)
+                line.update(decision="error", error=message)
+                counts["error"] = counts.get("error", 0) + 1
+            writer.writerow(line)
+    target.write_text(out.getvalue(), encoding="utf-8-sig")
+    cli.console.print(f"{len(rows)} rows → {target}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

@@ -48,3 +48,68 @@ async def page(request: Request, who: Principal = Depends(current_principal), se
             error = e
     return render(request, "identification.html", who, status=error.status if error else 200, form=form,
                   result=result, error=error)
+
+
+def job_dict(job) -> dict:
+    return {"id": job.id, "kind": job.kind, "status": job.status, "done": job.done, "total": job.total,
+            "result": job.result, "error": job.error, "created_at": job.created_at.isoformat(),
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+@router.post("/api/v1/identification/jobs", summary="Identify the caller's whole book in the background; "
+                                                     "poll the job for progress")
+def start_job(request: Request, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.identification import book
+    from lvrongtong.kit.errors import Forbidden
+
+    if not who.can_write():
+        raise Forbidden()
+    job = book.queue(session, who)
+    session.commit()
+    book.start_in_background(request.app.state.runtime, job.id)
+    return job_dict(job)
+
+
+@router.get("/api/v1/identification/jobs/{job_id}", summary="A book identification job with its progress")
+def get_job(job_id: int, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.identification import book
+
+    return job_dict(book.get_job(session, who, job_id))
+
+
+@router.get("/api/v1/identification/results", summary="Stored results for the caller's instruments (latest engine)")
+def results(decision: str | None = None, page: int = 1, page_size: int = 50,
+            who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from sqlalchemy import select
+
+    from lvrongtong.identification.models import IdentificationResult
+    from lvrongtong.kit.pagination import paginate
+    from lvrongtong.registry.access import require_instrument_list, scope_instruments
+    from lvrongtong.registry.models import Instrument
+
+    require_instrument_list(who)
+    stmt = scope_instruments(select(IdentificationResult, Instrument.reference).join(
+        Instrument, Instrument.id == IdentificationResult.instrument_id), who)
+    if decision:
+        stmt = stmt.where(IdentificationResult.decision == decision)
+    rows, total = paginate(session, stmt.order_by(IdentificationResult.instrument_id), stmt, page, page_size)
+    return {"items": [{"instrument_id": r.instrument_id, "reference": ref, "decision": r.decision,
+                       "catalogue": r.catalogue, "code": r.code, "name": r.name, "level1_code": r.level1_code,
+                       "confidence": r.confidence, "engine_version": r.engine_version} for r, ref in rows],
+            "total": total, "page": page, "page_size": page_size}
+
+
+@router.api_route("/identification/jobs", methods=["GET", "POST"], response_class=HTMLResponse,
+                  include_in_schema=False)
+def jobs_page(request: Request, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.identification import book
+    from lvrongtong.web.views import render
+
+    if request.method == "POST" and who.can_write():
+        job = book.queue(session, who)
+        session.commit()
+        book.start_in_background(request.app.state.runtime, job.id)
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "identification_jobs_rows.html" if partial else "identification_jobs.html", who,
+                  jobs=book.jobs(session, who))

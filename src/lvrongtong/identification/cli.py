@@ -21,6 +21,8 @@ def identify(text: Annotated[str | None, typer.Option("--text", help="project / 
              kind: Annotated[str, typer.Option(help="loan (approval date) | bond (registration date)")] = "loan",
              input_file: Annotated[Path | None, typer.Option("--input", help=BATCH_HELP)] = None,
              output: Annotated[Path | None, typer.Option("--output", help="batch result CSV")] = None,
+             book: Annotated[bool, typer.Option("--book", help="identify every loan and bond in the database, "
+                                                             "stored per instrument (a job with progress)")] = False,
              as_json: Annotated[bool, typer.Option("--json")] = False,
              data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
              database_url: Annotated[str | None, typer.Option("--database-url")] = None):
@@ -31,6 +33,9 @@ def identify(text: Annotated[str | None, typer.Option("--text", help="project / 
     from lvrongtong.identification.engine import identify as run
 
     rt = cli._runtime(data_dir, database_url)
+    if book:
+        _book(cli, rt, as_json)
+        return
     if input_file is not None:
         _batch(cli, rt, input_file, output or input_file.with_name(input_file.stem + "-identified.csv"))
         return
@@ -96,3 +101,23 @@ def _batch(cli, rt, source: Path, target: Path) -> None:
             writer.writerow(line)
     target.write_text(out.getvalue(), encoding="utf-8-sig")
     cli.console.print(f"{len(rows)} rows → {target}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def _book(cli, rt, as_json: bool) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from lvrongtong.identification import book
+    from lvrongtong.identification.api import job_dict
+    from lvrongtong.kit.principal import CLI
+
+    with rt.transaction() as session:
+        job_id = book.queue(session, CLI).id
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+                  TimeElapsedColumn(), console=cli.err, transient=True) as bar:
+        task = bar.add_task(f"识别 / identifying (job {job_id})", total=1)
+        job = book.run(rt, job_id, lambda n, total: bar.update(task, completed=n, total=total))
+    if as_json:
+        cli._echo_json(job_dict(job))
+        return
+    cli.console.print(f"job {job.id}: {job.total:,} instruments · " +
+                      ", ".join(f"{k} {v:,}" for k, v in sorted(job.result["decisions"].items())))

@@ -64,6 +64,15 @@ class IndexedItem:
     level1_code: str
     level1_name: str
     classes: frozenset[str]
+    qualifiers: tuple[str, ...] = ()
+    activity: str = "operate"
+    groups: frozenset[str] = frozenset()
+    divisions: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, code: str, name: str, level1_code: str, level1_name: str, classes: frozenset[str]) -> IndexedItem:
+        return cls(code, name, level1_code, level1_name, classes, tuple(q for q in QUALIFIERS if q in name),
+                   activity_of_item(name), frozenset(c[:3] for c in classes), frozenset(c[:2] for c in classes))
 
 
 @dataclass
@@ -104,8 +113,8 @@ class RuleIndex:
                 doc_freq[w] += 1
         for i in leaves:
             top = by_code.get(i["code"].split(".")[0], i)
-            self.items[i["code"]] = IndexedItem(i["code"], i["name_zh"], top["code"], top["name_zh"],
-                                                frozenset(c["code"] for c in i.get("industry_classes") or []))
+            self.items[i["code"]] = IndexedItem.of(i["code"], i["name_zh"], top["code"], top["name_zh"],
+                                                   frozenset(c["code"] for c in i.get("industry_classes") or []))
             if not i["name_zh"] or i["name_zh"].startswith("（"):
                 continue  # a name missing in the source gives no keyword
             postings[i["name_zh"]][i["code"]] = 3.0
@@ -117,33 +126,40 @@ class RuleIndex:
         n = max(len(leaves), 1)
         self.postings = {kw: {code: weight * math.log(1 + n / len(items_)) for code, weight in items_.items()}
                          for kw, items_ in postings.items()}
-        self.max_len = max((len(k) for k in self.postings), default=1)
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for kw in self.postings:
+            lengths[kw[:2]].add(len(kw))
+        self.lengths_by_prefix = {prefix: tuple(sorted(ls)) for prefix, ls in lengths.items()}
 
     def match(self, text: str) -> dict[str, list[str]]:
-        """Keywords found in the text (every substring up to the longest keyword), by item."""
+        """Keywords found in the text, by item: at each position only the keyword lengths that start with
+        the two characters there are tried."""
         found: dict[str, list[str]] = defaultdict(list)
         seen = set()
-        n = len(text)
-        for start in range(n):
-            for end in range(start + 2, min(n, start + self.max_len) + 1):
-                kw = text[start:end]
-                if kw in self.postings and kw not in seen:
+        postings, by_prefix = self.postings, self.lengths_by_prefix
+        for start in range(len(text) - 1):
+            lengths = by_prefix.get(text[start:start + 2])
+            if not lengths:
+                continue
+            for length in lengths:
+                kw = text[start:start + length]
+                if len(kw) == length and kw in postings and kw not in seen:
                     seen.add(kw)
-                    for code in self.postings[kw]:
+                    for code in postings[kw]:
                         found[code].append(kw)
         return found
 
 
-def industry_fit(classes: frozenset[str], code: str | None) -> tuple[str, float]:
+def industry_fit(item: IndexedItem, code: str | None) -> tuple[str, float]:
     if not code:
         return "not_given", 0.0
-    if not classes:
+    if not item.classes:
         return "not_listed", 0.0
-    if code in classes:
+    if code in item.classes:
         return "same_class", 1.0
-    if any(c[:3] == code[:3] for c in classes):
+    if code[:3] in item.groups:
         return "same_group", 0.5
-    if any(c[:2] == code[:2] for c in classes):
+    if code[:2] in item.divisions:
         return "same_division", 0.25
     return "no_fit", -0.3
 
@@ -151,19 +167,22 @@ def industry_fit(classes: frozenset[str], code: str | None) -> tuple[str, float]
 def candidates(index: RuleIndex, text: str, industry_code: str | None, limit: int = 5) -> list[Candidate]:
     out = []
     activities = activities_in(text)
+    postings = index.postings
     for code, phrases in index.match(text).items():
-        c = Candidate(index.items[code], phrases=sorted(set(phrases), key=len, reverse=True))
-        c.score = sum(index.postings[p][code] for p in c.phrases)
-        c.unmet = [q for q in QUALIFIERS if q in c.item.name and q not in text]
+        c = Candidate(index.items[code], phrases=phrases)
+        c.score = sum(postings[p][code] for p in phrases)
+        c.unmet = [q for q in c.item.qualifiers if q not in text]
         if c.unmet:
             c.score *= 0.5
-        c.activity_mismatch = bool(activities) and activity_of_item(c.item.name) not in activities
+        c.activity_mismatch = bool(activities) and c.item.activity not in activities
         if c.activity_mismatch:
             c.score *= 0.6
-        c.industry_fit, bonus = industry_fit(c.item.classes, industry_code)
+        c.industry_fit, bonus = industry_fit(c.item, industry_code)
         c.score += bonus
         out.append(c)
     out.sort(key=lambda c: (-c.score, c.item.code))
+    for c in out[:limit]:
+        c.phrases = sorted(c.phrases, key=len, reverse=True)
     return out[:limit]
 
 

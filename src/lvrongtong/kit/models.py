@@ -4,6 +4,7 @@ from lvrongtong.audit import models as _audit  # noqa: F401
 from lvrongtong.auth import models as _auth  # noqa: F401
 from lvrongtong.carbon import models as _carbon  # noqa: F401
 from lvrongtong.demo import models as _demo  # noqa: F401
+from lvrongtong.identification import models as _identification  # noqa: F401
 from lvrongtong.kit import dataversion as _dataversion  # noqa: F401
 from lvrongtong.kit.db import Base
 from lvrongtong.reference import models as _reference  # noqa: F401

@@ -113,3 +113,44 @@ def jobs_page(request: Request, who: Principal = Depends(current_principal), ses
     partial = request.headers.get("HX-Request") == "true"
     return render(request, "identification_jobs_rows.html" if partial else "identification_jobs.html", who,
                   jobs=book.jobs(session, who))
+
+
+@router.get("/api/v1/identification/prospects", summary="Reverse identification: green / transition projects and "
+                                                         "enterprises without such financing; coverage of ETS, "
+                                                         "transition and CERF enterprises")
+def prospects(page: int = 1, page_size: int = 50, who: Principal = Depends(current_principal),
+              session: Session = Depends(get_session)):
+    from lvrongtong.identification.prospects import find
+    from lvrongtong.kit.pagination import check_page
+
+    check_page(page, page_size)
+    found = find(session, who, date.today())
+    start = (page - 1) * page_size
+    return {"coverage": found.coverage, "projects_total": len(found.projects),
+            "projects": found.projects[start:start + page_size], "enterprises_total": len(found.enterprises),
+            "enterprises": found.enterprises[start:start + page_size], "page": page, "page_size": page_size}
+
+
+@router.get("/identification/prospects", response_class=HTMLResponse, include_in_schema=False)
+def prospects_page(request: Request, who: Principal = Depends(current_principal),
+                   session: Session = Depends(get_session)):
+    from lvrongtong.identification.prospects import find
+    from lvrongtong.web.views import render
+
+    found = find(session, who, date.today())
+    return render(request, "identification_prospects.html", who, found=found)
+
+
+@router.get("/identification/prospects.xlsx", include_in_schema=False)
+def prospects_export(who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from fastapi.responses import Response
+
+    from lvrongtong.identification.prospects import find
+    from lvrongtong.kit.xlsx import write_xlsx
+
+    found = find(session, who, date.today())
+    columns = ["project_code", "project", "enterprise", "uscc", "region_code", "industry_code", "decision",
+               "catalogue", "code", "item", "confidence", "investment_cny"]
+    body = write_xlsx("prospects", columns, ([p[c] for c in columns] for p in found.projects))
+    return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="green-prospects.xlsx"'})

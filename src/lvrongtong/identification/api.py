@@ -154,3 +154,54 @@ def prospects_export(who: Principal = Depends(current_principal), session: Sessi
     body = write_xlsx("prospects", columns, ([p[c] for c in columns] for p in found.projects))
     return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": 'attachment; filename="green-prospects.xlsx"'})
+
+
+class ReviewIn(BaseModel):
+    result_id: int
+    action: str = Field(description="accept | reject | reassign")
+    reason: str = Field(default="", max_length=1000)
+    code: str | None = Field(default=None, description="catalogue item code, for reassign")
+
+
+@router.get("/api/v1/identification/review-queue", summary="Results waiting for a reviewer (needs_review, "
+                                                             "not yet reviewed) on the caller's instruments")
+def review_queue(page: int = 1, page_size: int = 50, who: Principal = Depends(current_principal),
+                 session: Session = Depends(get_session)):
+    from lvrongtong.identification import review
+
+    rows, total = review.queue(session, who, page, page_size)
+    return {"items": [{"result_id": r.id, "instrument_id": r.instrument_id, "reference": ref, "catalogue": r.catalogue,
+                       "code": r.code, "name": r.name, "confidence": r.confidence, "candidates": r.candidates}
+                      for r, ref in rows], "total": total, "page": page, "page_size": page_size}
+
+
+@router.post("/api/v1/identification/reviews", summary="Accept, reject or reassign a result, with a reason (audited)")
+def submit_review(body: ReviewIn, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.identification import review
+
+    row = review.submit(session, who, body.result_id, body.action, body.reason, body.code)
+    session.commit()
+    return {"id": row.id, "result_id": row.result_id, "action": row.action, "decision": row.decision,
+            "code": row.code, "catalogue": row.catalogue, "reason": row.reason}
+
+
+@router.api_route("/identification/review", methods=["GET", "POST"], response_class=HTMLResponse,
+                  include_in_schema=False)
+async def review_page(request: Request, who: Principal = Depends(current_principal),
+                      session: Session = Depends(get_session)):
+    from lvrongtong.identification import review
+    from lvrongtong.web.views import render
+
+    error, done = None, None
+    if request.method == "POST":
+        form = await request.form()
+        try:
+            done = review.submit(session, who, int(str(form.get("result_id") or 0)), str(form.get("action") or ""),
+                                 str(form.get("reason") or ""), str(form.get("code") or "") or None)
+            session.commit()
+        except AppError as e:
+            session.rollback()
+            error = e
+    rows, total = review.queue(session, who, 1, 20)
+    return render(request, "identification_review.html", who, status=error.status if error else 200, rows=rows,
+                  total=total, error=error, done=done, can_review=review.can_review(who))

@@ -46,3 +46,22 @@ class IdentificationResult(Base):
     candidates: Mapped[list] = mapped_column(JSON, default=list)
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class IdentificationReview(Base):
+    """A reviewer's decision on an identification result: accept, reject or reassign, always with a reason.
+    Reviews are audited and are the training data of the statistical layer."""
+
+    __tablename__ = "identification_review"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"), index=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("identification_result.id"))
+    action: Mapped[str] = mapped_column(String(16))  # accept / reject / reassign
+    decision: Mapped[str] = mapped_column(String(16))  # the decision after review
+    catalogue: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(32), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -18,7 +18,7 @@ from typing import Any
 
 from lvrongtong.carbon.factors import FactorSource
 from lvrongtong.carbon.method import Input, Method, Output, Trace
-from lvrongtong.carbon.methods.inventory import GRID_CALIBRES
+from lvrongtong.carbon.methods.inventory import GRID_CALIBRES, GRID_REGION, GWP_REPORT, YEAR, grid_factor
 from lvrongtong.kit.errors import field_error
 
 CBRC_2013 = "原中国银监会《绿色信贷项目节能减排量测算指引》(2013)"
@@ -41,8 +41,7 @@ def renewable_power(inputs: dict[str, Any], factors: FactorSource, trace: Trace)
     b = trace.factor(factors, "supply_coal_consumption", "thermal_power", year=inputs["year"] - 1,
                      unit="gce/kWh", field_name="year")
     saved = trace.step("energy_saved", f"{e_kwh} kWh × {b} gce/kWh ÷ 10^6", e_kwh * b / Decimal(10**6), "tce")
-    ef = trace.factor(factors, "grid_co2", inputs["calibre"], region=inputs["region"], year=inputs["year"],
-                      unit="tCO2/MWh", field_name="region")
+    ef = grid_factor(trace, factors, inputs, inputs["calibre"])
     co2 = trace.step("co2_reduced", f"{inputs['electricity_supplied']} MWh × {ef} tCO2/MWh（平台方法）",
                      inputs["electricity_supplied"] * ef, "tCO2")
     return {"energy_saved": saved, "co2_reduced": co2}
@@ -55,7 +54,7 @@ RENEWABLE_POWER = Method(
     inputs=(
         Input("electricity_supplied", "年上网（对外供）电量", "electricity supplied in the year", "MWh"),
         Input("year", "发电年份", "year of generation", kind="year"),
-        Input("region", "电网地区", "grid region", kind="region", default="CN", required=False),
+        GRID_REGION,
         Input("calibre", "电网因子口径", "grid factor calibre", kind="choice", choices=GRID_CALIBRES,
               default="average", required=False),
     ),
@@ -167,8 +166,7 @@ METHANE_CAPTURE = Method(
     group="benefit",
     inputs=(
         Input("methane", "年甲烷回收利用量（质量）", "methane captured per year (mass)", "t"),
-        Input("gwp_report", "GWP 取值版本", "GWP report", kind="choice", choices=("AR5", "AR6"), default="AR5",
-              required=False),
+        GWP_REPORT,
     ),
     outputs=(Output("co2e_reduced", "tCO2e", "温室气体减排量", "CO2e avoided"),),
     formula="减排量 = 甲烷回收利用量 × GWP100(CH4)",
@@ -192,8 +190,7 @@ def building_efficiency(inputs: dict[str, Any], factors: FactorSource, trace: Tr
     saved = trace.step("electricity_saved", f"{inputs['floor_area']} m2 × ({inputs['reference_intensity']} − "
                                             f"{inputs['design_intensity']}) kWh/m2 ÷ 1000",
                        inputs["floor_area"] * (inputs["reference_intensity"] - inputs["design_intensity"]) / 1000, "MWh")
-    ef = trace.factor(factors, "grid_co2", "average", region=inputs["region"], year=inputs["year"], unit="tCO2/MWh",
-                      field_name="region")
+    ef = grid_factor(trace, factors, inputs)
     return {"electricity_saved": saved, "co2_reduced": trace.step("co2_reduced", f"{saved} MWh × {ef}", saved * ef,
                                                                   "tCO2")}
 
@@ -205,8 +202,7 @@ BUILDING_EFFICIENCY = Method(
     inputs=(Input("floor_area", "建筑面积", "floor area", "m2"),
             Input("reference_intensity", "参照建筑年耗电强度（kWh/m2）", "reference intensity (kWh/m2/yr)", "1"),
             Input("design_intensity", "设计年耗电强度（kWh/m2）", "design intensity (kWh/m2/yr)", "1"),
-            Input("year", "年份", "year", kind="year"),
-            Input("region", "电网地区", "grid region", kind="region", default="CN", required=False)),
+            YEAR, GRID_REGION),
     outputs=(Output("electricity_saved", "MWh", "年节电量", "electricity saved"),
              Output("co2_reduced", "tCO2", "二氧化碳减排量", "CO2 reduced")),
     formula="节电量 = 建筑面积 × (参照强度 − 设计强度)；CO2 = 节电量 × EF_grid",
@@ -235,8 +231,7 @@ def electric_vehicles(inputs: dict[str, Any], factors: FactorSource, trace: Trac
     trace.factors += base_trace.factors
     trace.steps += base_trace.steps
     baseline = trace.step("baseline", f"{inputs['fuel_replaced']} t {inputs['fuel']} 燃烧排放", baseline, "tCO2")
-    ef = trace.factor(factors, "grid_co2", "average", region=inputs["region"], year=inputs["year"], unit="tCO2/MWh",
-                      field_name="region")
+    ef = grid_factor(trace, factors, inputs)
     project = trace.step("project", f"{inputs['electricity_used']} MWh × {ef}", inputs["electricity_used"] * ef, "tCO2")
     return {"baseline": baseline, "project": project,
             "co2_reduced": trace.step("co2_reduced", f"{baseline} − {project}", baseline - project, "tCO2")}
@@ -250,8 +245,7 @@ ELECTRIC_VEHICLES = Method(
                   required=False),
             Input("fuel_replaced", "年替代燃料量", "fuel no longer burned per year", "t"),
             Input("electricity_used", "年用电量", "electricity used per year", "MWh"),
-            Input("year", "年份", "year", kind="year"),
-            Input("region", "电网地区", "grid region", kind="region", default="CN", required=False)),
+            YEAR, GRID_REGION),
     outputs=(Output("baseline", "tCO2", "基准线排放", "baseline emissions"),
              Output("project", "tCO2", "项目排放", "project emissions"),
              Output("co2_reduced", "tCO2", "二氧化碳减排量", "CO2 avoided")),

@@ -11,6 +11,17 @@ from lvrongtong.carbon.units import convert
 
 CO2_PER_C = Decimal(44) / Decimal(12)  # molecular mass ratio CO2 / C
 GRID_CALIBRES = ("average", "average_excl_market_nonfossil", "fossil_only")
+# Inputs several methods share.
+GRID_REGION = Input("region", "电网地区", "grid region", kind="region", default="CN", required=False)
+YEAR = Input("year", "年份", "year", kind="year")
+GWP_REPORT = Input("gwp_report", "GWP 取值版本", "GWP report", kind="choice", choices=("AR5", "AR6"), default="AR5",
+                   required=False)
+
+
+def grid_factor(trace: Trace, factors: FactorSource, inputs: dict[str, Any], calibre: str = "average") -> Decimal:
+    """The MEE/NBS grid factor (tCO2/MWh) for the inputs' region and year, fallbacks recorded in the trace."""
+    return trace.factor(factors, "grid_co2", calibre, region=inputs.get("region", "CN"), year=inputs["year"],
+                        unit="tCO2/MWh", field_name="region")
 
 
 def scope2_electricity(inputs: dict[str, Any], factors: FactorSource, trace: Trace) -> dict[str, Decimal]:
@@ -23,8 +34,7 @@ def scope2_electricity(inputs: dict[str, Any], factors: FactorSource, trace: Tra
     Worked example: 1 000 MWh bought in 2022 in the 华中 grid, EF 0.5395 kgCO2/kWh = 0.5395 tCO2/MWh
     → 1 000 × 0.5395 = 539.5 tCO2.
     """
-    ef = trace.factor(factors, "grid_co2", inputs["calibre"], region=inputs["region"], year=inputs["year"],
-                      unit="tCO2/MWh", field_name="region")
+    ef = grid_factor(trace, factors, inputs, inputs["calibre"])
     emissions = inputs["electricity"] * ef
     trace.step("emissions", f"{inputs['electricity']} MWh × {ef} tCO2/MWh", emissions, "tCO2")
     return {"emissions": emissions}
@@ -36,8 +46,8 @@ SCOPE2_ELECTRICITY = Method(
     group="inventory",
     inputs=(
         Input("electricity", "外购电量", "purchased electricity", "MWh"),
-        Input("region", "地区", "region", kind="region", default="CN", required=False),
-        Input("year", "年份", "year", kind="year"),
+        GRID_REGION,
+        YEAR,
         Input("calibre", "因子口径", "factor calibre", kind="choice", choices=GRID_CALIBRES, default="average",
               required=False),
     ),
@@ -146,7 +156,7 @@ SCOPE2_MARKET = Method(
     inputs=(Input("electricity", "外购电量", "purchased electricity", "MWh"),
             Input("certified_green", "绿证/绿电交易覆盖电量", "electricity covered by green certificates", "MWh",
                   required=False, default=Decimal(0)),
-            Input("year", "年份", "year", kind="year")),
+            YEAR),
     outputs=(Output("emissions", "tCO2", "排放量", "emissions"),),
     formula="E = (AD_elec − AD_certified) × EF_national(excl. market-traded non-fossil)",
     source="生态环境部、国家统计局 全国电力平均二氧化碳排放因子（不包括市场化交易的非化石能源电量）；绿证电量计零为平台方法",
@@ -198,8 +208,7 @@ FUGITIVE = Method(
     group="inventory",
     inputs=(Input("gas", "气体", "gas", kind="choice", choices=FUGITIVE_GASES),
             Input("leaked", "逸散量（质量）", "mass leaked", "t"),
-            Input("gwp_report", "GWP 版本", "GWP report", kind="choice", choices=("AR5", "AR6"), default="AR5",
-                  required=False)),
+            GWP_REPORT),
     outputs=(Output("emissions", "tCO2e", "排放量", "emissions"),),
     formula="E = m_gas × GWP100(gas)",
     source="GB/T 32150-2015 逸散排放；GWP：IPCC AR5 WGI Table 8.7 / AR6 WGI Table 7.SM.7",

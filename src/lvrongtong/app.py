@@ -46,16 +46,19 @@ def create_app(runtime: Runtime, check_schema: bool = True) -> FastAPI:
     def health():
         return {"status": "ok", "version": __version__}
 
+    from lvrongtong.accounts.api import router as accounts_router
+    from lvrongtong.accounts.views import router as accounts_pages
     from lvrongtong.audit.api import router as audit_router
     from lvrongtong.auth.api import router as auth_router
     from lvrongtong.carbon.api import router as carbon_router
     from lvrongtong.carbon.views import router as carbon_pages
     from lvrongtong.identification.api import router as identification_router
+    from lvrongtong.iot.api import router as iot_router
     from lvrongtong.reference.api import router as reference_router
     from lvrongtong.registry.api import router as registry_router
     from lvrongtong.web.views import router as web_router
 
-    for router in (auth_router, registry_router, reference_router, audit_router, carbon_router, carbon_pages, identification_router, web_router):
+    for router in (auth_router, registry_router, reference_router, audit_router, carbon_router, carbon_pages, identification_router, accounts_router, accounts_pages, iot_router, web_router):
         app.include_router(router)
     static_dir = resources.files("lvrongtong.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")

@@ -439,6 +439,12 @@ def taxonomy_transition_assess(
 from lvrongtong.carbon.cli import carbon_app  # noqa: E402  (registered after the helpers it uses)
 
 app.add_typer(carbon_app, name="carbon")
+from lvrongtong.accounts.cli import account_app  # noqa: E402
+
+app.add_typer(account_app, name="account")
+from lvrongtong.iot.cli import iot_app  # noqa: E402
+
+app.add_typer(iot_app, name="iot")
 from lvrongtong.identification.cli import identify as _identify  # noqa: E402
 
 app.command("identify")(_identify)

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     answer_cache_size: int = Field(default=1024, description="cached list/dashboard answers per process; 0 = off")
     answer_cache_max_lag_seconds: float = Field(
         default=1.0, description="how long another process's commit may go unseen by the answer cache; 0 = never")
+    mqtt_enabled: bool = Field(default=False, description="devices over MQTT; off: HTTP ingestion only, no broker")
+    mqtt_host: str = "127.0.0.1"
+    mqtt_port: int = 1883
+    mqtt_username: str | None = None
+    mqtt_password: str | None = None
+    mqtt_topic_prefix: str = Field(default="lvrongtong/v1", description="readings arrive on <prefix>/<device>/readings")
+    mqtt_client_id: str = Field(default="lvrongtong-ingester", description="fixed id: the broker keeps its session")
+    accounts_benchmark_min_sample: int = Field(default=5, description="fewer firms in a benchmark → flagged, unused")
 
     @property
     def resolved_database_url(self) -> str:

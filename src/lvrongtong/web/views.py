@@ -29,7 +29,7 @@ templates = Jinja2Templates(directory=str(resources.files("lvrongtong.web").join
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where each capability lives; later issues fill these in. (key, path, who sees it)
-LIVE = {"carbon", "identification"}  # capabilities with working pages; the others show what is coming
+LIVE = {"carbon", "identification", "accounts"}  # capabilities with working pages; the others show what is coming
 CAPABILITIES = [
     ("identification", "/identification", {"regulator", "bank", "verifier"}),
     ("carbon", "/carbon", {"regulator", "bank", "enterprise", "verifier"}),

@@ -1,0 +1,1 @@
+"""Enterprise carbon accounts (企业碳账户)."""

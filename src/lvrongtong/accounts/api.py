@@ -1,0 +1,142 @@
+"""HTTP routes of carbon accounts under /api/v1/accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from lvrongtong.accounts import activity, service
+from lvrongtong.kit.principal import Principal
+from lvrongtong.kit.web import current_principal, get_session
+
+router = APIRouter(prefix="/api/v1/accounts", tags=["accounts"])
+
+
+class ActivityCreate(BaseModel):
+    kind: str = Field(description="electricity / fuel / heat")
+    carrier: str = Field("", description="fuel name as in the factor library, e.g. 天然气, 柴油")
+    quantity: Decimal = Field(ge=0)
+    unit: str = Field(description="kWh, MWh, m3, 万Nm3, t, GJ …")
+    starts_on: date
+    ends_on: date
+    source: str = Field("manual", description="manual / bill (xlsx and device are set by the platform)")
+    source_ref: str = Field("", max_length=120)
+    note: str = ""
+
+
+class PeriodValues(BaseModel):
+    output_value_cny: Decimal | None = Field(None, ge=0, description="工业总产值 (CNY)")
+    value_added_cny: Decimal | None = Field(None, ge=0, description="增加值, income method (CNY)")
+    tax_cny: Decimal | None = Field(None, ge=0, description="税收 (CNY)")
+    product_quantity: Decimal | None = Field(None, ge=0)
+    product_unit: str | None = None
+
+
+class ConsentCreate(BaseModel):
+    grantee_org_id: int
+    scope: list[str] = Field(description="inventory, indicators, rating, activity, devices")
+    expires_on: date
+    purpose: str = Field("", max_length=200)
+
+
+def _settings(request: Request):
+    s = request.app.state.runtime.settings
+    return {"min_sample": s.accounts_benchmark_min_sample}
+
+
+@router.get("", summary="Accounts the caller may open (own / under live consent / all for the system)")
+def list_accounts(who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    return {"items": service.visible_accounts(session, who)}
+
+
+@router.get("/aggregates", summary="Regulator / government: totals by GB/T 4754 division (small groups merged)")
+def aggregates(period: str, request: Request, who: Principal = Depends(current_principal),
+               session: Session = Depends(get_session)):
+    out = service.aggregates(session, who, period, **_settings(request))
+    session.commit()
+    return out
+
+
+@router.post("/{uscc}", status_code=201, summary="Open the enterprise's carbon account (idempotent)")
+def open_account(uscc: str, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    account = service.open_account(session, who, uscc)
+    session.commit()
+    return {"id": account.id, "uscc": uscc.upper()}
+
+
+@router.get("/{uscc}", summary="Inventory, indicators, benchmark, rating and reasons for a period")
+def show(uscc: str, period: str, request: Request, who: Principal = Depends(current_principal),
+         session: Session = Depends(get_session)):
+    out = service.view(session, who, uscc, period, **_settings(request))
+    session.commit()  # a read under consent is audited
+    return out
+
+
+@router.get("/{uscc}/activity", summary="Activity records of a period (owner, or consent scope 'activity')")
+def list_activity(uscc: str, period: str, who: Principal = Depends(current_principal),
+                  session: Session = Depends(get_session)):
+    from lvrongtong.accounts.rules import parse_period
+
+    opened, _ = service.for_read(session, who, uscc, "activity")
+    p = parse_period(period)
+    return {"items": [activity.as_dict(r) for r in activity.records_in(session, opened.account.id, p.starts_on,
+                                                                       p.ends_on)]}
+
+
+@router.post("/{uscc}/activity", status_code=201, summary="Add one activity record (checked by the carbon engine)")
+def add_activity(uscc: str, body: ActivityCreate, who: Principal = Depends(current_principal),
+                 session: Session = Depends(get_session)):
+    row = service.add_activity(session, who, uscc, activity.ActivityIn(**body.model_dump()))
+    session.commit()
+    return activity.as_dict(row)
+
+
+@router.post("/{uscc}/activity/import", summary="Import activity rows from .xlsx / .csv; a row-by-row report")
+async def import_activity(uscc: str, file: UploadFile = File(...), who: Principal = Depends(current_principal),
+                          session: Session = Depends(get_session)):
+    content = await file.read()
+    out = service.import_activity(session, who, uscc, file.filename or "upload.xlsx", content)
+    session.commit()
+    return out
+
+
+@router.put("/{uscc}/periods/{period}", summary="Set a period's output value, value added, tax, product output")
+def set_period(uscc: str, period: str, body: PeriodValues, who: Principal = Depends(current_principal),
+               session: Session = Depends(get_session)):
+    service.set_denominators(session, who, uscc, period, body.model_dump(exclude_none=True))
+    session.commit()
+    return {"uscc": uscc.upper(), "period": period}
+
+
+@router.post("/{uscc}/periods/{period}/compute", summary="Compute and store the period's inventory (and months)")
+def compute(uscc: str, period: str, request: Request, who: Principal = Depends(current_principal),
+            session: Session = Depends(get_session)):
+    service.compute_period(session, who, uscc, period)
+    session.commit()
+    return service.view(session, who, uscc, period, **_settings(request))
+
+
+@router.get("/{uscc}/consents", summary="The enterprise's consents (owner only)")
+def list_consents(uscc: str, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    return {"items": [service.consent_dict(c) for c in service.consents(session, who, uscc)]}
+
+
+@router.post("/{uscc}/consents", status_code=201, summary="Grant a bank access to parts of the account until a date")
+def grant(uscc: str, body: ConsentCreate, who: Principal = Depends(current_principal),
+          session: Session = Depends(get_session)):
+    consent = service.grant_consent(session, who, uscc, body.grantee_org_id, body.scope, body.expires_on,
+                                    body.purpose)
+    session.commit()
+    return service.consent_dict(consent)
+
+
+@router.delete("/{uscc}/consents/{consent_id}", summary="Withdraw a consent (effective at once)")
+def withdraw(uscc: str, consent_id: int, who: Principal = Depends(current_principal),
+             session: Session = Depends(get_session)):
+    consent = service.withdraw_consent(session, who, uscc, consent_id)
+    session.commit()
+    return service.consent_dict(consent)

@@ -1,0 +1,62 @@
+"""``lvrongtong account …``: show an account's inventory, intensity, benchmark and rating; compute a period."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+account_app = typer.Typer(help="Enterprise carbon accounts. 企业碳账户。", no_args_is_help=True)
+
+
+def _cli():
+    from lvrongtong import cli
+
+    return cli
+
+
+@account_app.command("show")
+def show(uscc: Annotated[str, typer.Argument(help="the enterprise's unified social credit code")],
+         period: Annotated[str, typer.Option("--period", help="2025, 2025Q1 or 2025-03")],
+         as_json: Annotated[bool, typer.Option("--json")] = False,
+         data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+         database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Inventory (with the trace), intensity, industry benchmark, rating and its reasons."""
+    from lvrongtong.accounts import service
+    from lvrongtong.kit.principal import CLI
+
+    cli = _cli()
+    rt = cli._runtime(data_dir, database_url)
+    with cli._reported(rt) as session:
+        out = service.view(session, CLI, uscc, period, min_sample=rt.settings.accounts_benchmark_min_sample)
+    if as_json:
+        cli._echo_json(json.loads(json.dumps(out, default=str)))
+        return
+    inv, rating = out["inventory"], out["rating"]
+    cli.console.print(f"[bold]{out['name']}[/bold] {out['uscc']} · {out['period']}"
+                      f"{' · 演示数据 synthetic' if out['synthetic'] else ''}")
+    cli.console.print(f"  scope 1 {inv['scope1_tco2e']} · scope 2 {inv['scope2_tco2e']} · total {inv['total_tco2e']} "
+                      f"tCO2e · months with data {inv['completeness']['months_with_data']}/{inv['completeness']['months']}")
+    for k, v in out["indicators"].items():
+        cli.console.print(f"  {k}: {v if v is not None else '—'}")
+    cli.console.print(f"  rating ({rating['scheme']}): {rating['colour'] or rating['status']} score {rating['score']}")
+    for r in rating["reasons"]:
+        cli.console.print(f"    · {r['zh']}", soft_wrap=True)
+    for p in out["portable_ratings"]:
+        cli.console.print(f"  {p['title_zh']}: {p.get('grade') or p['status']}", soft_wrap=True)
+
+
+@account_app.command("compute")
+def compute(uscc: Annotated[str, typer.Argument()], period: Annotated[str, typer.Option("--period")],
+            data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+            database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Compute and store a period's inventory (a year also stores its months)."""
+    from lvrongtong.accounts import service
+    from lvrongtong.kit.principal import CLI
+
+    cli = _cli()
+    with cli._reported(cli._runtime(data_dir, database_url)) as session:
+        row = service.compute_period(session, CLI, uscc, period)
+        cli.console.print(f"{uscc} {period}: {row.total_tco2e} tCO2e")

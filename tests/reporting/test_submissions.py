@@ -27,7 +27,7 @@ def test_accepted_submission_lands_in_parquet_with_receipt(rt, world):
     assert r["counts"]["errors"] == 0 and len(r["sha256"]) == 64 and r["ruleset_version"].startswith("drr-")
     assert r["totals"]["balance_cny"] == "24000000.00" and r["totals"]["green_loans"] == "3"
     with rt.transaction() as s:
-        files = service.current_files(s, CLI, rt.settings)
+        files = service.current_files(s, rt.settings)
     assert len(files) == 1 and "period=2026-10/institution=" in files[0]
     table = pq.read_table(files[0])
     assert table.num_rows == 3 and table.schema == store.SCHEMA
@@ -46,7 +46,7 @@ def test_one_error_rejects_everything_and_names_row_field_rule(rt, world):
     assert (3, "balance_cny", "DRR-007") in found and (4, "borrower_uscc", "DRR-003") in found
     assert (0, "loan_id", "DRR-022") in found  # no aggregate line: a warning
     with rt.transaction() as s:
-        assert service.current_files(s, CLI, rt.settings) == []
+        assert service.current_files(s, rt.settings) == []
         sub = service.get_submission(s, CLI, r["receipt"])
         items, total = service.list_findings(s, sub, severity="error")
         assert total == 2 and {i["rule"] for i in items} == {"DRR-007", "DRR-003"}
@@ -67,7 +67,7 @@ def test_correction_supersedes_and_keeps_history(rt, world):
         changes, _ = service.list_changes(s, service.get_submission(s, CLI, second["receipt"]))
         changed = next(c for c in changes if c["change"] == "changed")
         assert changed["loan_id"] == "A-00001" and changed["fields"]["balance_cny"] == ["8000000.00", "7000000.00"]
-        files = service.current_files(s, CLI, rt.settings)
+        files = service.current_files(s, rt.settings)
         assert len(files) == 1 and second["receipt"] in files[0]
         assert (rt.settings.data_dir / "warehouse" / old.parquet_path).exists()  # never overwritten
         actions = s.scalars(select(AuditEntry.action).where(AuditEntry.action == "report.submit")).all()

@@ -409,17 +409,14 @@ def list_changes(session: Session, sub: ReportSubmission, page: int = 1,
     return [{"loan_id": c.loan_id, "change": c.change, "fields": c.fields} for (c,) in rows], total
 
 
-def current_files(session: Session, who: Principal, settings, institution_ids: set[int] | None = None) -> list[str]:
-    """Absolute paths of the Parquet files in force that the caller may read."""
+def current_files(session: Session, settings, institution_ids: set[int] | None = None) -> list[str]:
+    """Absolute paths of the Parquet files in force, for the given institutions (None = all; the
+    caller has decided the scope)."""
     stmt = select(ReportSubmission.parquet_path, ReportSubmission.institution_id).where(
         ReportSubmission.current.is_(True))
-    allowed = visible_institutions(who)
     root = store.warehouse(settings.data_dir)
-    out = []
-    for path, inst in session.execute(stmt):
-        if (allowed is None or inst in allowed) and (institution_ids is None or inst in institution_ids):
-            out.append(str(root / path))
-    return sorted(out)
+    return sorted(str(root / path) for path, inst in session.execute(stmt)
+                  if institution_ids is None or inst in institution_ids)
 
 
 def template_xlsx() -> bytes:

@@ -421,7 +421,6 @@ def current_files(session: Session, settings, institution_ids: set[int] | None =
 
 def template_xlsx() -> bytes:
     from lvrongtong.kit.xlsx import write_xlsx
-
     from lvrongtong.reference.uscc import make_uscc
 
     example = ["A-2026-0001", make_uscc("9", "1", "500112", "MA5U0001"), "重庆示例光伏有限公司", "中型", "4416", "500112",

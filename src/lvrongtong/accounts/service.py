@@ -111,7 +111,8 @@ def set_denominators(session: Session, who: Principal, uscc: str, label: str, va
 
 
 def _plain(v):
-    return format(v.normalize(), "f") if isinstance(v, Decimal) else v
+    """Decimals as plain text, rounded to 6 places (tCO2e to the gram; intensities to 10⁻⁶)."""
+    return format(round(v, 6).normalize(), "f") if isinstance(v, Decimal) else v
 
 
 def inventory_of(session: Session, opened: Opened, period: rules.Period) -> dict:

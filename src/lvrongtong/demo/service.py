@@ -107,10 +107,15 @@ def build(session: Session, seed: int = DEFAULT_SEED, *, enterprises: int = 10_0
 
     benefit = compute_book(session, SYSTEM, DEMO_BENEFIT_YEAR)
     progress("benefits", 0)
+    from lvrongtong.accounts.demo import build as build_accounts
+
+    carbon_accounts = build_accounts(session, seed, data.enterprises, demo_ent["uscc"])
+    progress("carbon_accounts", 0)
     counts = {"organisations": len(data.organisations) + 1, "enterprises": len(data.enterprises),
               "projects": len(data.projects), "loans": len(data.loans), "bonds": len(data.bonds),
               f"benefit_claims_{DEMO_BENEFIT_YEAR}": benefit.accepted + benefit.flagged,
               f"counterparty_data_{DEMO_BENEFIT_YEAR}": len(counterparty),
+              **carbon_accounts,
               "seconds": round(time.perf_counter() - started, 1)}
     row = DemoDataset(version=generator.VERSION, seed=seed, counts=counts, logins=logins, built_at=datetime.now(UTC))
     session.add(row)

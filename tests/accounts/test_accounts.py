@@ -223,3 +223,18 @@ def test_cli_show_json(rt, peers):
     out = json.loads(r.output)
     assert {"inventory", "indicators", "benchmark", "rating", "portable_ratings"} <= set(out)
     assert out["rating"]["reasons"]
+
+
+def test_rating_thresholds_are_configurable(rt, peers, tmp_path):
+    import json
+
+    from lvrongtong.accounts.rules import load_schemes
+
+    schemes = load_schemes()
+    for band in schemes["platform"]["bands"]:
+        band["max_k"] = None if band["max_k"] is None else "0.01"  # a strict city: everyone but the best is red
+    custom = tmp_path / "schemes.json"
+    custom.write_text(json.dumps(schemes, ensure_ascii=False), encoding="utf-8")
+    with rt.transaction() as s:
+        assert service.view(s, CLI, peers[5], YEAR)["rating"]["colour"] == "深绿"
+        assert service.view(s, CLI, peers[5], YEAR, schemes_file=custom)["rating"]["colour"] == "红"

@@ -45,7 +45,7 @@ class ConsentCreate(BaseModel):
 
 def _settings(request: Request):
     s = request.app.state.runtime.settings
-    return {"min_sample": s.accounts_benchmark_min_sample}
+    return {"min_sample": s.accounts_benchmark_min_sample, "schemes_file": s.accounts_rating_file}
 
 
 @router.get("", summary="Accounts the caller may open (own / under live consent / all for the system)")

@@ -30,7 +30,8 @@ def show(uscc: Annotated[str, typer.Argument(help="the enterprise's unified soci
     cli = _cli()
     rt = cli._runtime(data_dir, database_url)
     with cli._reported(rt) as session:
-        out = service.view(session, CLI, uscc, period, min_sample=rt.settings.accounts_benchmark_min_sample)
+        out = service.view(session, CLI, uscc, period, min_sample=rt.settings.accounts_benchmark_min_sample,
+                           schemes_file=rt.settings.accounts_rating_file)
     if as_json:
         cli._echo_json(json.loads(json.dumps(out, default=str)))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +13,9 @@ from lvrongtong.accounts.models import AccountPeriod
 from lvrongtong.kit.principal import SYSTEM, Principal
 
 
-def profile(session: Session, who: Principal, uscc: str, label: str, *, min_sample: int = 5) -> dict:
-    summary = service.view(session, who, uscc, label, min_sample=min_sample)
+def profile(session: Session, who: Principal, uscc: str, label: str, *, min_sample: int = 5,
+            schemes_file: Path | None = None) -> dict:
+    summary = service.view(session, who, uscc, label, min_sample=min_sample, schemes_file=schemes_file)
     opened, grant = service.for_read(session, who, uscc)
     period = rules.parse_period(label)
     out = {"summary": summary, "months": [], "trend": [], "green_financing": None, "devices": None}
@@ -29,7 +31,7 @@ def profile(session: Session, who: Principal, uscc: str, label: str, *, min_samp
         years = session.scalars(select(AccountPeriod).where(
             AccountPeriod.account_id == opened.account.id, AccountPeriod.kind == "year",
             AccountPeriod.computed_at.is_not(None)).order_by(AccountPeriod.starts_on))
-        schemes = rules.load_schemes()
+        schemes = rules.load_schemes(schemes_file)
         for y in years:
             bench = service.benchmarks(session, y.label, opened.enterprise.industry_code, min_sample)["output"]
             r = rules.platform_rating(y.intensity_output, bench, schemes["platform"])

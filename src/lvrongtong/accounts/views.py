@@ -38,7 +38,8 @@ def accounts_home(request: Request, who: Principal = Depends(current_principal),
 def account_page(uscc: str, request: Request, who: Principal = Depends(current_principal),
                  session: Session = Depends(get_session)):
     period = _period(request)
-    data = profile(session, who, uscc, period,
-                   min_sample=request.app.state.runtime.settings.accounts_benchmark_min_sample)
+    settings = request.app.state.runtime.settings
+    data = profile(session, who, uscc, period, min_sample=settings.accounts_benchmark_min_sample,
+                   schemes_file=settings.accounts_rating_file)
     session.commit()
     return render(request, "account_detail.html", who, period=period, p=data, s=data["summary"])

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     mqtt_topic_prefix: str = Field(default="lvrongtong/v1", description="readings arrive on <prefix>/<device>/readings")
     mqtt_client_id: str = Field(default="lvrongtong-ingester", description="fixed id: the broker keeps its session")
     accounts_benchmark_min_sample: int = Field(default=5, description="fewer firms in a benchmark → flagged, unused")
+    accounts_rating_file: Path | None = Field(default=None, description="rating schemes JSON; default: shipped file")
 
     @property
     def resolved_database_url(self) -> str:

@@ -70,3 +70,24 @@ def test_drill_down_same_loans(files, spark):
     engine = SparkEngine(files, spark=spark)
     assert engine.scalar(count_sql) == d_total > 0
     assert [r[0] for r in engine.rows(rows_sql)[1]] == [r[0] for r in d_rows]
+
+
+def test_full_cube_in_one_pass_same_on_both(files, spark):
+    from lvrongtong.statistics.definitions import FULL_CUBE
+
+    sql = cube_sql(Query(grain="month"), FULL_CUBE)
+    with DuckEngine(files) as duck:
+        d_cols, d_rows = duck.rows(sql)
+    s_cols, s_rows = SparkEngine(files, spark=spark).rows(sql)
+    assert d_cols == s_cols and len(d_rows) == len(s_rows)
+    for d, s in zip(d_rows, s_rows, strict=True):
+        assert all(_same(x, y) for x, y in zip(d, s, strict=True)), (d, s)
+    # a grouping set's cells equal the single-set cube's cells
+    single = cube_sql(Query(by=["district"], grain="month"))
+    with DuckEngine(files) as duck:
+        cols, rows = duck.rows(single)
+    by_district = {(r[0], r[1]): r[cols.index("balance_cny")] for r in rows}
+    full = {(r[d_cols.index("district")], r[d_cols.index("t")]): r[d_cols.index("balance_cny")] for r in d_rows
+            if r[d_cols.index("district")] != "*" and all(r[d_cols.index(k)] == "*" for k in d_cols[:d_cols.index("t")]
+                                                          if k != "district")}
+    assert full == by_district

@@ -146,15 +146,26 @@ def filters(q: Query) -> str:
     return " AND ".join(parts)
 
 
-def cube_sql(q: Query) -> str:
-    """One SQL text computing every measure for every cell of ``q`` (see the module docstring)."""
+ROLLED_UP = "*"  # value of a dimension that a grouping set does not split by
+
+
+def cube_sql(q: Query, sets: list[list[str]] | None = None) -> str:
+    """One SQL text computing every measure for every cell of ``q`` (see the module docstring).
+
+    ``sets`` computes several groupings in one pass (GROUPING SETS) — the full monitoring cube;
+    a dimension that a set does not split by reads ``*`` in that set's cells. Without ``sets`` the
+    cube is ``q.by``."""
     q.check()
+    sets = [list(s) for s in (sets or [q.by])]
+    for s_ in sets:
+        Query(by=s_).check()
+    dims = list(dict.fromkeys(d for s_ in sets for d in s_))
     t, t_prev = GRAINS[q.grain]
-    dims = [f"{DIMENSIONS[d].expr} AS d_{d}" for d in q.by]
-    keys = [f"d_{d}" for d in q.by]
+    keys = [f"d_{d}" for d in dims]
+    dim_select = "".join(f"CAST({DIMENSIONS[d].expr} AS STRING) AS d_{d}, " for d in dims)
+    grouping = ", ".join("(" + ", ".join([f"b.d_{d}" for d in s_] + ["b.t"]) + ")" for s_ in sets)
+    rolled = "".join(f"CASE WHEN GROUPING(b.d_{d}) = 1 THEN '{ROLLED_UP}' ELSE b.d_{d} END AS d_{d}, " for d in dims)
     key_list = ", ".join(keys + ["t"])
-    group = ", ".join([f"b.{k}" for k in keys] + ["b.t"])
-    dim_select = "".join(f"{d}, " for d in dims)
     prev_join = " AND ".join([f"c.{k} = p.{k}" for k in keys] + ["p.t = c.t_prev"])
     out_keys = "".join(f"c.{k} AS {k[2:]}, " for k in keys)
     return f"""
@@ -165,20 +176,20 @@ WITH base AS (
 ),
 snap AS (SELECT t, MAX(period) AS snap_period FROM base GROUP BY t),
 stock AS (
-  SELECT {group}, MAX(b.t_prev) AS t_prev, MAX(s.snap_period) AS snapshot,
+  SELECT {rolled}b.t AS t, MAX(b.t_prev) AS t_prev, MAX(s.snap_period) AS snapshot,
          SUM(b.balance_cny) AS balance_cny, COUNT(*) AS loans,
          SUM(CASE WHEN b.green_type = 'green' THEN b.balance_cny ELSE 0 END) AS green_balance_cny,
          SUM(CASE WHEN b.green_type = 'transition' THEN b.balance_cny ELSE 0 END) AS transition_balance_cny,
          SUM(b.rate_pct * b.balance_cny) AS rate_x_balance,
          SUM(b.co2e_reduction_t) AS co2e_reduction_t, SUM(b.energy_saving_tce) AS energy_saving_tce
   FROM base b JOIN snap s ON b.t = s.t AND b.period = s.snap_period
-  GROUP BY {group}
+  GROUP BY GROUPING SETS ({grouping})
 ),
 flow AS (
-  SELECT {group}, SUM(b.amount_cny) AS new_lending_cny, COUNT(*) AS new_loans,
+  SELECT {rolled}b.t AS t, SUM(b.amount_cny) AS new_lending_cny, COUNT(*) AS new_loans,
          SUM(b.rate_pct * b.amount_cny) AS rate_x_new
   FROM base b WHERE b.new_in_period
-  GROUP BY {group}
+  GROUP BY GROUPING SETS ({grouping})
 ),
 cube AS (SELECT * FROM stock FULL OUTER JOIN flow USING ({key_list}))
 SELECT {out_keys}c.t AS t, c.snapshot AS snapshot,
@@ -192,6 +203,13 @@ SELECT {out_keys}c.t AS t, c.snapshot AS snapshot,
 FROM cube c LEFT JOIN stock p ON {prev_join}
 ORDER BY {", ".join([f"c.{k}" for k in keys] + ["c.t"])}
 """
+
+
+# The full monitoring cube: every grouping the dashboards and the statistics tables use.
+FULL_CUBE: list[list[str]] = [[], ["level1"], ["level2"], ["level3"], ["district"], ["institution"],
+                              ["institution_type"], ["industry"], ["industry_division"], ["enterprise_size"],
+                              ["green_type"], ["level1", "district"], ["institution", "green_type"],
+                              ["district", "green_type"], ["enterprise_size", "green_type"]]
 
 
 def drill_sql(q: Query, cell: dict[str, str], t: str, measure_kind: str, limit: int, offset: int) -> tuple[str, str]:

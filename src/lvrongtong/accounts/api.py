@@ -56,7 +56,7 @@ def list_accounts(who: Principal = Depends(current_principal), session: Session 
 @router.get("/aggregates", summary="Regulator / government: totals by GB/T 4754 division (small groups merged)")
 def aggregates(period: str, request: Request, who: Principal = Depends(current_principal),
                session: Session = Depends(get_session)):
-    out = service.aggregates(session, who, period, **_settings(request))
+    out = service.aggregates(session, who, period, min_sample=_settings(request)["min_sample"])
     session.commit()
     return out
 

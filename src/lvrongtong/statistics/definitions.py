@@ -165,33 +165,46 @@ def cube_sql(q: Query, sets: list[list[str]] | None = None) -> str:
     dim_select = "".join(f"CAST({DIMENSIONS[d].expr} AS STRING) AS d_{d}, " for d in dims)
     grouping = ", ".join("(" + ", ".join([f"b.d_{d}" for d in s_] + ["b.t"]) + ")" for s_ in sets)
     rolled = "".join(f"CASE WHEN GROUPING(b.d_{d}) = 1 THEN '{ROLLED_UP}' ELSE b.d_{d} END AS d_{d}, " for d in dims)
-    key_list = ", ".join(keys + ["t"])
     prev_join = " AND ".join([f"c.{k} = p.{k}" for k in keys] + ["p.t = c.t_prev"])
     out_keys = "".join(f"c.{k} AS {k[2:]}, " for k in keys)
+    month = q.grain == "month"  # every month is its own snapshot: no snapshot join, no conditions
+    if month:
+        snap_cte, source = "", "base f"
+    else:  # the latest reported month inside each time cell (reads two columns only)
+        snap_cte = (f"snap AS (SELECT {t} AS t, MAX(period) AS snap_period FROM loans WHERE {filters(q)} "
+                    f"GROUP BY {t}),\n")
+        source = "(SELECT b.*, b.period = s.snap_period AS is_snap FROM base b JOIN snap s ON b.t = s.t) f"
+
+    def at_snapshot(expr: str) -> str:
+        return expr if month else f"CASE WHEN f.is_snap THEN {expr} END"
+
+    def new_only(expr: str) -> str:
+        return f"CASE WHEN f.new_in_period THEN {expr} END"
+
+    having = "" if month else (f"\n  HAVING COUNT({at_snapshot('1')}) > 0 OR COUNT({new_only('1')}) > 0")
     return f"""
 WITH base AS (
   SELECT {dim_select}{t} AS t, {t_prev} AS t_prev, period, balance_cny, amount_cny, rate_pct,
          new_in_period, green_type, co2e_reduction_t, energy_saving_tce
   FROM loans WHERE {filters(q)}
 ),
-snap AS (SELECT t, MAX(period) AS snap_period FROM base GROUP BY t),
-stock AS (
-  SELECT {rolled}b.t AS t, MAX(b.t_prev) AS t_prev, MAX(s.snap_period) AS snapshot,
-         SUM(b.balance_cny) AS balance_cny, COUNT(*) AS loans,
-         SUM(CASE WHEN b.green_type = 'green' THEN b.balance_cny ELSE 0 END) AS green_balance_cny,
-         SUM(CASE WHEN b.green_type = 'transition' THEN b.balance_cny ELSE 0 END) AS transition_balance_cny,
-         SUM(b.rate_pct * b.balance_cny) AS rate_x_balance,
-         SUM(b.co2e_reduction_t) AS co2e_reduction_t, SUM(b.energy_saving_tce) AS energy_saving_tce
-  FROM base b JOIN snap s ON b.t = s.t AND b.period = s.snap_period
-  GROUP BY GROUPING SETS ({grouping})
-),
-flow AS (
-  SELECT {rolled}b.t AS t, SUM(b.amount_cny) AS new_lending_cny, COUNT(*) AS new_loans,
-         SUM(b.rate_pct * b.amount_cny) AS rate_x_new
-  FROM base b WHERE b.new_in_period
-  GROUP BY GROUPING SETS ({grouping})
-),
-cube AS (SELECT * FROM stock FULL OUTER JOIN flow USING ({key_list}))
+{snap_cte}cube AS (
+  SELECT {rolled.replace("b.d_", "f.d_")}f.t AS t, MAX(f.t_prev) AS t_prev,
+         MAX({at_snapshot("f.period")}) AS snapshot,
+         SUM({at_snapshot("f.balance_cny")}) AS balance_cny,
+         COUNT({at_snapshot("1")}) AS loans,
+         SUM({at_snapshot("CASE WHEN f.green_type = 'green' THEN f.balance_cny ELSE 0 END")}) AS green_balance_cny,
+         SUM({at_snapshot("CASE WHEN f.green_type = 'transition' THEN f.balance_cny ELSE 0 END")})
+           AS transition_balance_cny,
+         SUM({at_snapshot("f.rate_pct * f.balance_cny")}) AS rate_x_balance,
+         SUM({at_snapshot("f.co2e_reduction_t")}) AS co2e_reduction_t,
+         SUM({at_snapshot("f.energy_saving_tce")}) AS energy_saving_tce,
+         SUM({new_only("f.amount_cny")}) AS new_lending_cny,
+         COUNT({new_only("1")}) AS new_loans,
+         SUM({new_only("f.rate_pct * f.amount_cny")}) AS rate_x_new
+  FROM {source}
+  GROUP BY GROUPING SETS ({grouping.replace("b.", "f.")}){having}
+)
 SELECT {out_keys}c.t AS t, c.snapshot AS snapshot,
        c.balance_cny, c.loans, c.green_balance_cny, c.transition_balance_cny,
        CAST(c.green_balance_cny AS DOUBLE) / CAST(NULLIF(c.balance_cny, 0) AS DOUBLE) AS green_share,
@@ -200,7 +213,7 @@ SELECT {out_keys}c.t AS t, c.snapshot AS snapshot,
        c.co2e_reduction_t, c.energy_saving_tce, c.new_lending_cny, c.new_loans,
        CAST(c.rate_x_new AS DOUBLE) / CAST(NULLIF(c.new_lending_cny, 0) AS DOUBLE) AS rate_new_weighted_pct,
        CAST(c.balance_cny AS DOUBLE) / CAST(NULLIF(p.balance_cny, 0) AS DOUBLE) - 1 AS balance_yoy
-FROM cube c LEFT JOIN stock p ON {prev_join}
+FROM cube c LEFT JOIN cube p ON {prev_join}
 ORDER BY {", ".join([f"c.{k}" for k in keys] + ["c.t"])}
 """
 

@@ -20,7 +20,7 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
 fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,spark]'
 
 .venv/bin/ruff check src tests bench
 # Each database test runs on both backends; pytest's exit code 5 (no tests) fails this script.

@@ -56,9 +56,12 @@ def create_app(runtime: Runtime, check_schema: bool = True) -> FastAPI:
     from lvrongtong.iot.api import router as iot_router
     from lvrongtong.reference.api import router as reference_router
     from lvrongtong.registry.api import router as registry_router
+    from lvrongtong.reporting.api import router as reporting_router
+    from lvrongtong.statistics.api import router as statistics_router
     from lvrongtong.web.views import router as web_router
 
-    for router in (auth_router, registry_router, reference_router, audit_router, carbon_router, carbon_pages, identification_router, accounts_router, accounts_pages, iot_router, web_router):
+    for router in (auth_router, registry_router, reference_router, audit_router, carbon_router, carbon_pages, identification_router, accounts_router, accounts_pages, iot_router,
+                   reporting_router, statistics_router, web_router):
         app.include_router(router)
     static_dir = resources.files("lvrongtong.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")

@@ -102,7 +102,12 @@ def demo(data_dir: DataDir = None, database_url: DbUrl = None,
         with rt.transaction() as session:
             row = demo_service.build(session, seed, enterprises=enterprises, loans=loans, projects=projects,
                                      bonds=bonds, progress=progress)
+        from lvrongtong.reporting.demo import build as build_reports
+
+        reports = build_reports(rt.sessions, rt.settings, progress)  # each submission is its own transaction
     console.print(f"demo dataset {row.version} (seed {row.seed}): {row.counts}")
+    if reports:
+        console.print(f"demo reports (DRR): {reports}")
     _print_logins(row.logins)
 
 
@@ -445,6 +450,11 @@ app.add_typer(account_app, name="account")
 from lvrongtong.iot.cli import iot_app  # noqa: E402
 
 app.add_typer(iot_app, name="iot")
+from lvrongtong.reporting.cli import report_app  # noqa: E402
+from lvrongtong.statistics.cli import stats_app  # noqa: E402
+
+app.add_typer(report_app, name="report")
+app.add_typer(stats_app, name="stats")
 from lvrongtong.identification.cli import identify as _identify  # noqa: E402
 
 app.command("identify")(_identify)

@@ -139,3 +139,30 @@ def test_carbon_calculator_and_financed_emissions(server, browser):
     page.wait_for_timeout(1500)  # let the bars finish growing before the screenshot
     page.screenshot(path=str(ROOT / "docs" / "img" / "financed-emissions.png"), full_page=False)
     page.close()
+
+
+def test_statistics_dashboard_and_a_rejected_upload(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    _login(page, server)
+    page.goto(f"{server}/statistics")
+    page.wait_for_selector("#chart-trend[data-rendered='1'] svg", timeout=15000)
+    assert page.locator("#chart-trend svg path").count() > 3
+    assert page.locator("#chart-treemap svg").count() == 1 and page.locator("#ranking tr").count() > 5
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ROOT / "docs" / "img" / "statistics.png"), full_page=False)
+    page.close()
+    bank = browser.new_page(viewport={"width": 1280, "height": 900})
+    _login(bank, server, "icbc_officer", "demo-icbc-officer")
+    bank.goto(f"{server}/reporting")
+    upload = tmp_path / "report.csv"
+    upload.write_text("贷款编号,借款人统一社会信用代码,借款人名称,企业规模,行业代码,地区代码,合同金额,贷款余额,执行利率,审批日期,发放日期,到期日期,是否绿色贷款\n"
+                      "T-1,915001000000000000,测试企业,中型,4416,500112,100.00,80.00,3.1,2024-03-05,2024-03-10,2029-03-10,否\n",
+                      encoding="gbk")
+    bank.fill("input[name=period]", "2026-10")
+    bank.set_input_files("input[name=file]", str(upload))
+    bank.click("#submit-form button[type=submit]")
+    bank.wait_for_selector("#status")
+    assert "/reporting/submissions/" in bank.url
+    assert "DRR-003" in bank.inner_text("#findings")  # the USCC check character, named with its row
+    bank.screenshot(path=str(ROOT / "docs" / "img" / "reporting-receipt.png"), full_page=False)
+    bank.close()

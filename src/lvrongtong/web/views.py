@@ -29,13 +29,13 @@ templates = Jinja2Templates(directory=str(resources.files("lvrongtong.web").join
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Where each capability lives; later issues fill these in. (key, path, who sees it)
-LIVE = {"carbon", "identification", "accounts"}  # capabilities with working pages; the others show what is coming
+LIVE = {"carbon", "identification", "accounts", "reporting", "statistics"}  # capabilities with working pages; the others show what is coming
 CAPABILITIES = [
     ("identification", "/identification", {"regulator", "bank", "verifier"}),
     ("carbon", "/carbon", {"regulator", "bank", "enterprise", "verifier"}),
     ("accounts", "/accounts", {"regulator", "bank", "enterprise", "government"}),
     ("reporting", "/reporting", {"regulator", "bank", "insurer", "securities_fund"}),
-    ("statistics", "/statistics", {"regulator", "government"}),
+    ("statistics", "/statistics", {"regulator", "government", "bank", "insurer", "securities_fund"}),
     ("financing", "/financing", {"bank", "enterprise", "regulator"}),
     ("policy_tools", "/policy-tools", {"regulator", "bank"}),
     ("risk", "/risk", {"regulator", "bank", "insurer"}),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from lvrongtong.accounts import activity, service
+from lvrongtong.accounts import activity, assets, service
 from lvrongtong.kit.principal import Principal
 from lvrongtong.kit.web import current_principal, get_session
 
@@ -38,9 +38,33 @@ class PeriodValues(BaseModel):
 
 class ConsentCreate(BaseModel):
     grantee_org_id: int
-    scope: list[str] = Field(description="inventory, indicators, rating, activity, devices")
+    scope: list[str] = Field(description="inventory, indicators, rating, activity, devices, assets (to a bank, "
+                                         "insurer or fund); supply_chain alone (to a buying enterprise)")
     expires_on: date
     purpose: str = Field("", max_length=200)
+
+
+class AssetCreate(BaseModel):
+    kind: str = Field(description="allowance / ccer / certified_reduction")
+    code: str = Field(max_length=60, description="e.g. CEA-2023-2024, CCER-<project>-<vintage>")
+    name: str = Field("", max_length=200)
+    market: str = Field("", max_length=60, description="全国碳市场, 重庆碳市场, CCER registry …")
+    compliance_period: str = Field("", max_length=16, description="allowances: 2023 or 2023-2024")
+    vintage: int | None = Field(None, description="reductions: the year they were made")
+    project_ref: str = Field("", max_length=120)
+
+
+class TransactionCreate(BaseModel):
+    occurred_on: date
+    kind: str = Field(description="allocated / issued / purchased / sold / surrendered / retired")
+    quantity_tco2e: Decimal
+    price_cny: Decimal | None = Field(None, description="CNY per tCO2e; required for purchased / sold")
+    counterparty: str = Field("", max_length=200)
+    reference: str = Field("", max_length=120, description="serial range or trade / registry reference")
+    note: str = ""
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _settings(request: Request):
@@ -140,3 +164,35 @@ def withdraw(uscc: str, consent_id: int, who: Principal = Depends(current_princi
     consent = service.withdraw_consent(session, who, uscc, consent_id)
     session.commit()
     return service.consent_dict(consent)
+
+
+@router.get("/{uscc}/assets", summary="Carbon assets with transactions and balances (owner, or consent scope 'assets')")
+def list_assets(uscc: str, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    out = assets.holdings(session, who, uscc)
+    session.commit()  # a read under consent is audited
+    return out
+
+
+@router.get("/{uscc}/assets.xlsx", summary="The carbon asset report as Excel (summary + transactions)")
+def assets_xlsx(uscc: str, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    report = assets.holdings(session, who, uscc)
+    session.commit()
+    return Response(assets.report_xlsx(report), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="carbon-assets-{report["uscc"]}.xlsx"'})
+
+
+@router.post("/{uscc}/assets", status_code=201, summary="Add an allowance holding or a CCER / certified reduction lot")
+def add_asset(uscc: str, body: AssetCreate, who: Principal = Depends(current_principal),
+              session: Session = Depends(get_session)):
+    asset = assets.add_asset(session, who, uscc, assets.AssetIn(**body.model_dump()))
+    session.commit()
+    return assets.asset_dict(asset)
+
+
+@router.post("/{uscc}/assets/{asset_id}/transactions", status_code=201,
+             summary="Record a transaction (no negative balance, surrender within holdings, price for trades)")
+def add_transaction(uscc: str, asset_id: int, body: TransactionCreate, who: Principal = Depends(current_principal),
+                    session: Session = Depends(get_session)):
+    row = assets.add_transaction(session, who, uscc, asset_id, assets.TransactionIn(**body.model_dump()))
+    session.commit()
+    return assets.transaction_dict(row)

@@ -61,3 +61,27 @@ def compute(uscc: Annotated[str, typer.Argument()], period: Annotated[str, typer
     with cli._reported(cli._runtime(data_dir, database_url)) as session:
         row = service.compute_period(session, CLI, uscc, period)
         cli.console.print(f"{uscc} {period}: {row.total_tco2e} tCO2e")
+
+
+@account_app.command("assets")
+def assets_cmd(uscc: Annotated[str, typer.Argument(help="the enterprise's unified social credit code")],
+               as_json: Annotated[bool, typer.Option("--json")] = False,
+               xlsx: Annotated[Path | None, typer.Option("--xlsx", help="also write the asset report here")] = None,
+               data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+               database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Allowances and CCER / certified reductions: balances and every transaction."""
+    from lvrongtong.accounts import assets
+    from lvrongtong.kit.principal import CLI
+
+    cli = _cli()
+    with cli._reported(cli._runtime(data_dir, database_url)) as session:
+        out = assets.holdings(session, CLI, uscc)
+    if xlsx:
+        xlsx.write_bytes(assets.report_xlsx(out))
+    if as_json:
+        cli._echo_json(out)
+        return
+    cli.console.print(f"[bold]{out['name']}[/bold] {out['uscc']}{' · 演示数据 synthetic' if out['synthetic'] else ''}")
+    for a in out["assets"]:
+        cli.console.print(f"  {a['code']} ({a['kind_zh']}) balance {a['summary']['balance_tco2e']} tCO2e · "
+                          f"{len(a['transactions'])} transactions")

@@ -31,7 +31,9 @@ from lvrongtong.kit.db import AwareDateTime, Base, utcnow
 PERIOD_KINDS = ("month", "quarter", "year")
 ACTIVITY_KINDS = ("electricity", "fuel", "heat")
 SOURCES = ("manual", "xlsx", "bill", "device")
-CONSENT_ITEMS = ("inventory", "indicators", "rating", "activity", "devices")
+CONSENT_ITEMS = ("inventory", "indicators", "rating", "activity", "devices", "assets", "supply_chain")
+# supply_chain is granted to a buyer enterprise (its scope-3 view); every other item to a financial institution
+SUPPLY_CHAIN_ITEM = "supply_chain"
 
 
 class CarbonAccount(Base):
@@ -120,10 +122,73 @@ class AccountConsent(Base):
     withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
 
 
+class CarbonAsset(Base):
+    """One holding of an account: an ETS allowance of a compliance period, or a CCER / certified reduction lot.
+
+    The balance is never stored: it is replayed from the transactions (``assets.balance_of``)."""
+
+    __tablename__ = "carbon_asset"
+    __table_args__ = (UniqueConstraint("account_id", "kind", "code", name="uq_carbon_asset_account_kind_code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("carbon_account.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # asset_rules.ASSET_KINDS
+    code: Mapped[str] = mapped_column(String(60))  # e.g. CEA-2023-2024, CCER-<project>-<vintage>
+    name: Mapped[str] = mapped_column(String(200), default="")
+    market: Mapped[str] = mapped_column(String(60), default="")  # 全国碳市场, 重庆碳市场, CCER registry …
+    compliance_period: Mapped[str] = mapped_column(String(16), default="")  # allowances: 2023-2024 (years)
+    vintage: Mapped[int | None] = mapped_column(Integer, nullable=True)  # reductions: the year they were made
+    project_ref: Mapped[str] = mapped_column(String(120), default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+class CarbonAssetTransaction(Base):
+    """A movement of one asset: quantity always positive, the direction comes from ``kind``."""
+
+    __tablename__ = "carbon_asset_txn"
+    __table_args__ = (CheckConstraint("quantity_tco2e > 0", name="quantity_positive"),
+                      CheckConstraint("price_cny IS NULL OR price_cny >= 0", name="price_non_negative"),
+                      Index("ix_carbon_asset_txn_asset_date", "asset_id", "occurred_on"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("carbon_asset.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # allocated / issued / purchased / sold / surrendered / retired
+    quantity_tco2e: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+    price_cny: Mapped[Decimal | None] = mapped_column(Numeric(16, 4), nullable=True)  # per tCO2e
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")  # serial range / trade or registry reference
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+class AccountSupplier(Base):
+    """What the buyer bought from one supplier (by USCC) in one year — the buyer's own data."""
+
+    __tablename__ = "account_supplier"
+    __table_args__ = (UniqueConstraint("account_id", "supplier_uscc", "period", name="uq_account_supplier_period"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("carbon_account.id", ondelete="CASCADE"), index=True)
+    supplier_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    period: Mapped[str] = mapped_column(String(8))  # a year: 2025
+    purchased_value_cny: Mapped[Decimal] = mapped_column(Numeric(20, 2))
+    purchased_quantity: Mapped[Decimal | None] = mapped_column(Numeric(24, 6), nullable=True)
+    purchased_unit: Mapped[str] = mapped_column(String(16), default="")
+    goods: Mapped[str] = mapped_column(String(200), default="")
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
 def _track() -> None:
     from lvrongtong.kit.dataversion import track
 
-    track("accounts", CarbonAccount, ActivityRecord, AccountPeriod, AccountConsent)
+    track("accounts", CarbonAccount, ActivityRecord, AccountPeriod, AccountConsent, CarbonAsset,
+          CarbonAssetTransaction, AccountSupplier)
 
 
 _track()

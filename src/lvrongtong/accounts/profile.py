@@ -18,7 +18,8 @@ def profile(session: Session, who: Principal, uscc: str, label: str, *, min_samp
     summary = service.view(session, who, uscc, label, min_sample=min_sample, schemes_file=schemes_file)
     opened, grant = service.for_read(session, who, uscc)
     period = rules.parse_period(label)
-    out = {"summary": summary, "months": [], "trend": [], "green_financing": None, "devices": None}
+    out = {"summary": summary, "months": [], "trend": [], "green_financing": None, "devices": None,
+           "links": {"assets": grant.allows("assets")}}
     if grant.allows("inventory"):
         months = {r.label: r for r in session.scalars(select(AccountPeriod).where(
             AccountPeriod.account_id == opened.account.id, AccountPeriod.kind == "month",

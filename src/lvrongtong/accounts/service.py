@@ -11,7 +11,13 @@ from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from lvrongtong.accounts import access, activity, rules
-from lvrongtong.accounts.models import CONSENT_ITEMS, AccountConsent, AccountPeriod, CarbonAccount
+from lvrongtong.accounts.models import (
+    CONSENT_ITEMS,
+    SUPPLY_CHAIN_ITEM,
+    AccountConsent,
+    AccountPeriod,
+    CarbonAccount,
+)
 from lvrongtong.audit.service import record as audit_record
 from lvrongtong.carbon import service as carbon
 from lvrongtong.kit.errors import FieldError, NotFound, ValidationFailed, field_error
@@ -252,9 +258,15 @@ def grant_consent(session: Session, who: Principal, uscc: str, grantee_org_id: i
     if expires_on <= _today():
         problems.append(FieldError("expires_on", "future", "到期日须晚于今天", "expires_on must be after today"))
     org = registry.get_organisation(session, SYSTEM, grantee_org_id)
-    if org.type not in access.CONSENT_READERS:
-        problems.append(FieldError("grantee_org_id", "grantee_type", "只能授权给银行、保险或基金机构",
-                                   "consent can be granted to a bank, insurer or fund only"))
+    if org.type == "enterprise" and set(scope) != {SUPPLY_CHAIN_ITEM}:
+        problems.append(FieldError("scope", "supply_chain_only", "对企业（采购方）只能授权 supply_chain（供应链共享）",
+                                   "an enterprise (a buyer) can be granted supply_chain only"))
+    elif org.type != "enterprise" and SUPPLY_CHAIN_ITEM in scope:
+        problems.append(FieldError("scope", "supply_chain_to_buyer", "supply_chain（供应链共享）只能授权给采购方企业",
+                                   "supply_chain can be granted to a buying enterprise only"))
+    if org.type not in access.CONSENT_READERS and org.type != "enterprise":
+        problems.append(FieldError("grantee_org_id", "grantee_type", "只能授权给银行、保险、基金机构或采购方企业",
+                                   "consent can be granted to a bank, insurer, fund or a buying enterprise only"))
     if problems:
         raise ValidationFailed(problems)
     consent = AccountConsent(account_id=opened.account.id, grantee_org_id=grantee_org_id, scope=sorted(set(scope)),

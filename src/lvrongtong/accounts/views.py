@@ -43,3 +43,13 @@ def account_page(uscc: str, request: Request, who: Principal = Depends(current_p
                    schemes_file=settings.accounts_rating_file)
     session.commit()
     return render(request, "account_detail.html", who, period=period, p=data, s=data["summary"])
+
+
+@router.get("/accounts/{uscc}/assets", response_class=HTMLResponse)
+def assets_page(uscc: str, request: Request, who: Principal = Depends(current_principal),
+                session: Session = Depends(get_session)):
+    from lvrongtong.accounts import assets
+
+    report = assets.holdings(session, who, uscc)
+    session.commit()
+    return render(request, "account_assets.html", who, r=report, period=_period(request))

@@ -27,12 +27,15 @@ def test_json_submission_receipt_scope_and_statistics(client, world, as_user):
     reg = as_user("reg_admin")
     listed = client.get("/api/v1/reporting/submissions?period=2026-10", headers=reg).json()
     assert listed["total"] == 1
+    assert client.get("/api/v1/reporting/submissions.xlsx", headers=reg).content[:2] == b"PK"
     cube = client.get("/api/v1/statistics/cube?by=district&grain=month", headers=reg).json()
     assert cube["cells"][0]["balance_cny"] == "24000000.00" and cube["cells"][0]["district_name"]
     x = client.get("/api/v1/statistics/cube.xlsx?by=level1", headers=reg)
     assert x.status_code == 200 and x.content[:2] == b"PK"
     d = client.get("/api/v1/statistics/drill?by=district&t=2026-10&cell_district=500112", headers=reg).json()
     assert d["total"] == 3
+    dx = client.get("/api/v1/statistics/drill.xlsx?by=district&t=2026-10&cell_district=500112", headers=reg)
+    assert dx.status_code == 200 and dx.content[:2] == b"PK"
     gov = as_user("gov_viewer")
     assert client.get("/api/v1/statistics/drill?t=2026-10", headers=gov).status_code == 403
     assert client.get("/api/v1/statistics/cube", headers=gov).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -87,6 +88,31 @@ def submissions(institution_id: int | None = None, period: str | None = None, st
                                            current=current, page=page, page_size=page_size)
     return {"items": [service.receipt(s, session) for s in subs], "total": total, "page": page,
             "page_size": page_size}
+
+
+@router.get("/api/v1/reporting/submissions.xlsx", summary="The submissions the caller may see, as Excel")
+def submissions_xlsx(institution_id: int | None = None, period: str | None = None, status: str | None = None,
+                     who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.kit.xlsx import write_xlsx
+
+    heads = ["回执号 receipt", "机构 institution", "报告期 period", "序号 sequence", "状态 status", "在用 in force",
+             "行数 rows", "错误 errors", "警告 warnings", "余额合计 balance", "绿色余额 green balance",
+             "SHA-256", "规则集 rules", "接收时间 received (UTC)", "提交人 by"]
+    rows, page = [], 1
+    while True:
+        subs, total = service.list_submissions(session, who, institution_id=institution_id, period=period,
+                                               status=status, page=page, page_size=200)
+        for s in subs:
+            r = service.receipt(s, session)
+            rows.append([r["receipt"], r["institution"], r["period"], r["sequence"], r["status"], r["current"],
+                         r["counts"]["rows_total"], r["counts"]["errors"], r["counts"]["warnings"],
+                         Decimal(r["totals"].get("balance_cny", "0")), Decimal(r["totals"].get("green_balance_cny", "0")),
+                         r["sha256"], r["ruleset_version"], r["received_at"][:19], r["by"]])
+        if page * 200 >= total:
+            break
+        page += 1
+    return Response(write_xlsx("报送 Submissions", heads, rows), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="submissions.xlsx"'})
 
 
 @router.get("/api/v1/reporting/submissions/{key}", summary="One receipt (by receipt id or numeric id)")

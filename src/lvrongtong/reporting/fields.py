@@ -140,15 +140,34 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
     raise ValueError(f"unknown field kind {f.kind}")
 
 
+def _parser(f: Field):
+    """A per-field reader with the common cases (a stripped string) on the fast path."""
+
+    def read(raw: Any) -> tuple[Any, str | None]:
+        if raw is None or raw == "":
+            return None, None
+        if f.kind == "str" and isinstance(raw, str):
+            text = raw.strip()
+            if len(text) <= f.max_len:
+                return (text or None), None
+        return parse_value(f, raw)
+
+    return read
+
+
+_PARSERS = [(f.name, _parser(f)) for f in FIELDS]
+
+
 def parse_row(raw: dict[str, Any]) -> dict[str, Any]:
     """Typed row; ``row["_bad"]`` maps each unreadable field to "raw value: reason" (rule DRR-002)."""
     row: dict[str, Any] = {}
     bad: dict[str, str] = {}
-    for f in FIELDS:
-        value, reason = parse_value(f, raw.get(f.name))
+    get = raw.get
+    for name, read in _PARSERS:
+        value, reason = read(get(name))
         if reason:
-            bad[f.name] = f"{_text(raw.get(f.name))[:60]}: {reason}"
-        row[f.name] = value
+            bad[name] = f"{_text(get(name))[:60]}: {reason}"
+        row[name] = value
     for flag in ("transition", "carbon_reduction_tool"):
         if row[flag] is None and flag not in bad:
             row[flag] = False

@@ -189,8 +189,8 @@ WITH base AS (
   FROM loans WHERE {filters(q)}
 ),
 {snap_cte}cube AS (
-  SELECT {rolled.replace("b.d_", "f.d_")}f.t AS t, MAX(f.t_prev) AS t_prev,
-         MAX({at_snapshot("f.period")}) AS snapshot,
+  SELECT {rolled.replace("b.d_", "f.d_")}f.t AS t, ANY_VALUE(f.t_prev) AS t_prev,
+         {"f.t" if month else "MAX(" + at_snapshot("f.period") + ")"} AS snapshot,
          SUM({at_snapshot("f.balance_cny")}) AS balance_cny,
          COUNT({at_snapshot("1")}) AS loans,
          SUM({at_snapshot("CASE WHEN f.green_type = 'green' THEN f.balance_cny ELSE 0 END")}) AS green_balance_cny,

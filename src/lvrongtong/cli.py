@@ -456,8 +456,10 @@ from lvrongtong.statistics.cli import stats_app  # noqa: E402
 app.add_typer(report_app, name="report")
 app.add_typer(stats_app, name="stats")
 from lvrongtong.identification.cli import identify as _identify  # noqa: E402
+from lvrongtong.identification.cli import retrain as _identify_retrain  # noqa: E402
 
 app.command("identify")(_identify)
+app.command("identify-retrain")(_identify_retrain)
 
 
 def main() -> None:

@@ -18,11 +18,20 @@ PV = "利用工业厂房屋顶建设装机容量8MW的分布式光伏电站，�
 def test_green_with_evidence_and_2025_catalogue(rt):
     with rt.transaction() as s:
         r = identify(s, Request(PV, "4416", date(2025, 11, 1)))
-    assert r["catalogue"] == "2025" and r["decision"] == "green" and r["calibrated"] is False
+    assert r["catalogue"] == "2025" and r["decision"] == "green" and r["calibrated"] is True
     top = r["candidates"][0]
     assert top["level1_code"] == "4" and top["evidence"]["industry_fit"] == "same_class" and top["evidence"]["phrases"]
     assert 0 <= top["confidence"] <= 1
     assert "依据《绿色金融支持项目目录(2025年版)》" in r["explanation_zh"] and "结论：绿色" in r["explanation_zh"]
+
+
+def test_rule_layer_alone_says_it_is_uncalibrated(rt):
+    from lvrongtong.identification.engine import decide, index_for
+
+    with rt.transaction() as s:
+        r = decide(index_for(s, "2025"), Request(PV, "4416", date(2025, 11, 1)), "2025")
+    assert r["calibrated"] is False and r["model"] is None and r["engine"] == "rules-1" and r["decision"] == "green"
+    assert r["green_probability"] is None and "尚未经标注样本校准" in r["explanation_zh"]
 
 
 def test_old_standard_before_transition_date(rt):

@@ -26,8 +26,16 @@ class IdentifyIn(BaseModel):
 
 @router.post("/api/v1/identification/identify", summary="Identify one description against the catalogue that "
                                                          "applies: decision, candidates with evidence, explanation")
-def identify(body: IdentifyIn, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
-    return engine.identify(session, engine.Request(body.text, body.industry_code, body.approved_on, body.kind))
+def identify(body: IdentifyIn, request: Request, who: Principal = Depends(current_principal),
+             session: Session = Depends(get_session)):
+    return engine.identify(session, engine.Request(body.text, body.industry_code, body.approved_on, body.kind),
+                           data_dir=_data_dir(request))
+
+
+def _data_dir(request: Request):
+    """Where a retrained model may be: the runtime's data directory."""
+    runtime = getattr(request.app.state, "runtime", None)
+    return runtime.settings.data_dir if runtime is not None else None
 
 
 @router.api_route("/identification", methods=["GET", "POST"], response_class=HTMLResponse, include_in_schema=False)
@@ -41,7 +49,8 @@ async def page(request: Request, who: Principal = Depends(current_principal), se
             on = date.fromisoformat(str(form.get("approved_on"))) if form.get("approved_on") else None
             result = engine.identify(session, engine.Request(str(form.get("text") or ""),
                                                              str(form.get("industry_code") or "") or None, on,
-                                                             str(form.get("kind") or "loan")))
+                                                             str(form.get("kind") or "loan")),
+                                     data_dir=_data_dir(request))
         except ValueError:
             error = AppError("validation_failed", "审批日期格式应为 YYYY-MM-DD", "approved_on must be YYYY-MM-DD", 422)
         except AppError as e:

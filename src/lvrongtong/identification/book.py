@@ -12,9 +12,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from lvrongtong.audit.service import record
-from lvrongtong.identification.engine import Request, decide, index_for
+from lvrongtong.identification import model as text_model
+from lvrongtong.identification.engine import Request, decide, engine_version, index_for
 from lvrongtong.identification.models import IdentificationResult, Job
-from lvrongtong.identification.rules import ENGINE_VERSION
 from lvrongtong.kit import models as _all_tables  # noqa: F401  (foreign keys resolve across capabilities)
 from lvrongtong.kit.errors import NotFound
 from lvrongtong.kit.principal import SYSTEM, Principal
@@ -65,15 +65,17 @@ def run(rt: Runtime, job_id: int, progress: Callable[[int, int], None] | None = 
         with rt.transaction() as s:
             rows = _rows(s, holders)
             indexes = {v: (index_for(s, v), catalogues.get_catalogue(s, v).title_zh) for v in ("2019", "2021", "2025")}
+        model = text_model.current(rt.settings.data_dir)
+        version = engine_version(model)
         counts: Counter = Counter()
         level1: Counter = Counter()
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
-            results = [_one(row, indexes) for row in chunk]
+            results = [_one(row, indexes, model) for row in chunk]
             with rt.transaction() as s:
                 ids = [row[0] for row in chunk]
                 s.execute(delete(IdentificationResult).where(IdentificationResult.instrument_id.in_(ids),
-                                                             IdentificationResult.engine_version == ENGINE_VERSION))
+                                                             IdentificationResult.engine_version == version))
                 now = datetime.now(UTC)
                 s.execute(IdentificationResult.__table__.insert(), [{**r, "job_id": job_id, "created_at": now}
                                                                     for r in results])
@@ -86,7 +88,7 @@ def run(rt: Runtime, job_id: int, progress: Callable[[int, int], None] | None = 
         with rt.transaction() as s:
             job = s.get(Job, job_id)
             job.status, job.finished_at, job.done, job.total = "done", datetime.now(UTC), len(rows), len(rows)
-            job.result = {"engine": ENGINE_VERSION, "decisions": dict(counts), "green_by_level1": dict(level1)}
+            job.result = {"engine": version, "decisions": dict(counts), "green_by_level1": dict(level1)}
             record(s, SYSTEM, "identification.done", "job", job_id, None, {"total": len(rows), **job.result})
             s.flush()
             s.expunge(job)
@@ -98,14 +100,14 @@ def run(rt: Runtime, job_id: int, progress: Callable[[int, int], None] | None = 
         raise
 
 
-def _one(row, indexes) -> dict:
+def _one(row, indexes, model) -> dict:
     inst_id, kind, industry, purpose, approved_on, registered_on, project_name, description = row
     on: date = (registered_on if kind == "bond" else approved_on) or date.today()
     index, title = indexes[version_for("bond" if kind == "bond" else "loan", on)]
     text = " ".join(t for t in (project_name, description, purpose) if t)
-    r = decide(index, Request(text, industry, on, "bond" if kind == "bond" else "loan"), title)
+    r = decide(index, Request(text, industry, on, "bond" if kind == "bond" else "loan"), title, model)
     top = r["candidates"][0] if r["candidates"] else {}
-    return {"instrument_id": inst_id, "engine_version": ENGINE_VERSION, "catalogue": r["catalogue"],
+    return {"instrument_id": inst_id, "engine_version": r["engine"], "catalogue": r["catalogue"],
             "decision": r["decision"], "code": top.get("code", ""), "name": top.get("name", "")[:200],
             "level1_code": top.get("level1_code", ""), "confidence": top.get("confidence", 0.0),
             "candidates": r["candidates"][:3]}

@@ -1,4 +1,5 @@
-"""``lvrongtong identify``: one description (``--text``) or a CSV batch (``--input``/``--output``)."""
+"""``lvrongtong identify``: one description (``--text``) or a CSV batch (``--input``/``--output``);
+``lvrongtong identify-retrain``: retrain the statistical layer and report before / after on the held-out half."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def identify(text: Annotated[str | None, typer.Option("--text", help="project / 
              data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
              database_url: Annotated[str | None, typer.Option("--database-url")] = None):
     """Identify green / transition / not eligible / needs review against the catalogue version that applies,
-    with candidates, confidence and evidence (rule layer `rules-1`; confidence not yet calibrated)."""
+    with candidates, calibrated confidence and evidence (rule layer `rules-1` + text model `model-1`, or the
+    newest model retrained into the data directory)."""
     from lvrongtong import cli
     from lvrongtong.identification.engine import Request
     from lvrongtong.identification.engine import identify as run
@@ -44,7 +46,7 @@ def identify(text: Annotated[str | None, typer.Option("--text", help="project / 
         raise typer.Exit(2)
     on = _date(cli, approved_on)
     with cli._reported(rt, 1) as session:
-        result = run(session, Request(text, industry, on, kind))
+        result = run(session, Request(text, industry, on, kind), data_dir=rt.settings.data_dir)
     if as_json:
         cli._echo_json(result)
         return
@@ -87,7 +89,7 @@ def _batch(cli, rt, source: Path, target: Path) -> None:
             try:
                 on = date.fromisoformat(row["approved_on"]) if row.get("approved_on") else None
                 r = run(session, Request(row.get("text") or "", row.get("industry_code") or None, on,
-                                         row.get("kind") or "loan"))
+                                         row.get("kind") or "loan"), data_dir=rt.settings.data_dir)
                 top = r["candidates"][0] if r["candidates"] else {}
                 line.update(decision=r["decision"], catalogue=r["catalogue"], code=top.get("code", ""),
                             name=top.get("name", ""), level1_code=top.get("level1_code", ""),
@@ -121,3 +123,43 @@ def _book(cli, rt, as_json: bool) -> None:
         return
     cli.console.print(f"job {job.id}: {job.total:,} instruments · " +
                       ", ".join(f"{k} {v:,}" for k, v in sorted(job.result["decisions"].items())))
+
+
+def retrain(quick: Annotated[bool, typer.Option("--quick", help="keep the hyperparameters and calibration of "
+                                                   "the model in use; refit only (seconds, no cross-validation)")] = False,
+            as_json: Annotated[bool, typer.Option("--json")] = False,
+            data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+            database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Retrain the text model from the catalogue texts, the dev half of the evaluation set and the reviewed
+    decisions in the database; print held-out metrics before (model in use) and after; install the new
+    model under DATA_DIR/models/identification/ (the engine then uses it)."""
+    from lvrongtong import cli
+    from lvrongtong.identification import evaluation, review, training
+    from lvrongtong.identification import model as text_model
+    from lvrongtong.identification.engine import index_for
+    from lvrongtong.reference import catalogues
+
+    rt = cli._runtime(data_dir, database_url)
+    with cli._reported(rt, 1) as session:
+        items = training.items_of(session)
+        indexes = {v: index_for(session, v) for v in items}
+        reviews = review.training_rows(session)
+        title = catalogues.get_catalogue(session, "2025").title_zh
+    before = text_model.current(rt.settings.data_dir)
+    version = training.new_version()
+    reuse = before.params if quick and before is not None and "decision_c" in before.params else None
+    model, manifest = training.train(items, reviews, version, indexes, reuse)
+    heldout = training.heldout_rows()
+    metrics = {"before": evaluation.evaluate(indexes["2025"], heldout, title, before),
+               "after": evaluation.evaluate(indexes["2025"], heldout, title, model)}
+    manifest["heldout"] = {k: {m: v[m] for m in evaluation.METRICS} for k, v in metrics.items()}
+    path = model.save(rt.settings.data_dir / text_model.DATA_SUBDIR / version, manifest)
+    body = {"model": version, "previous": before.version if before else None, "path": str(path),
+            "reviews": len(reviews), "dev_rows": len(manifest["dev_ids"]), "heldout_rows": len(heldout),
+            "before": metrics["before"], "after": metrics["after"]}
+    if as_json:
+        cli._echo_json(body)
+        return
+    cli.console.print(f"model {version} ← {len(reviews)} reviews + {body['dev_rows']} dev rows + catalogue texts → {path}")
+    cli.console.print(evaluation.table({f"before ({body['previous']})": metrics["before"], f"after ({version})":
+                                        metrics["after"]}), soft_wrap=True)

@@ -35,7 +35,7 @@ GENERIC = set("""制造 建设 运营 改造 产业 设施 项目 服务 利用 
 投资 建成 投放 银行 内容 主要 中心 资金 中国 规模 其中 资产 固定资产 同时 保障 有效 融资 建设项目 贷款 支持
 金额 亿元 万元 发放 累计 公司 我国 全国 地区 重点 计划 实施 完成 通过 进一步 推动 加快 推进 促进 实现 目前
 方面 领域 部门 单位 能力 服务业 设计 施工""".split())  # the last lines: words of loan / news prose
-ENGINE_VERSION = "rules-1"
+RULES_VERSION = ENGINE_VERSION = "rules-1"  # the rule layer; the engine adds the model's version
 COAL = re.compile(r"燃煤|煤电|火电|煤炭|洁净煤|煤制|煤化工|燃煤电厂|煤矿")
 SUBSTITUTION = re.compile(r"替代|改为|改造为|煤改气|煤改电|退出|关停|淘汰|拆除|超低排放改造|脱硫|脱硝|瓦斯|煤层气|矸石")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -172,21 +172,27 @@ def candidates(index: RuleIndex, text: str, industry_code: str | None, limit: in
     activities = activities_in(text)
     postings = index.postings
     for code, phrases in index.match(text).items():
-        c = Candidate(index.items[code], phrases=phrases)
-        c.score = sum(postings[p][code] for p in phrases)
-        c.unmet = [q for q in c.item.qualifiers if q not in text]
-        if c.unmet:
-            c.score *= 0.5
-        c.activity_mismatch = bool(activities) and c.item.activity not in activities
-        if c.activity_mismatch:
-            c.score *= 0.6
-        c.industry_fit, bonus = industry_fit(c.item, industry_code)
-        c.score += bonus
-        out.append(c)
+        out.append(assess(index.items[code], text, industry_code, activities, phrases,
+                          sum(postings[p][code] for p in phrases)))
     out.sort(key=lambda c: (-c.score, c.item.code))
-    for c in out[:limit]:
+    for c in out[:min(limit, 5)]:  # the ones shown; the engine sorts any other it shows
         c.phrases = sorted(c.phrases, key=len, reverse=True)
     return out[:limit]
+
+
+def assess(item: IndexedItem, text: str, industry_code: str | None, activities: set[str],
+           phrases: list[str] | None = None, score: float = 0.0) -> Candidate:
+    """The criteria, activity and industry evidence of one item for a text, and its rule score."""
+    c = Candidate(item, score=score, phrases=phrases or [])
+    c.unmet = [q for q in item.qualifiers if q not in text]
+    if c.unmet:
+        c.score *= 0.5
+    c.activity_mismatch = bool(activities) and item.activity not in activities
+    if c.activity_mismatch:
+        c.score *= 0.6
+    c.industry_fit, bonus = industry_fit(item, industry_code)
+    c.score += bonus
+    return c
 
 
 def coal_exclusion(text: str) -> str | None:

@@ -221,8 +221,13 @@ def test_cli_show_json(rt, peers):
                                  "--data-dir", str(rt.settings.data_dir)])
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
-    assert {"inventory", "indicators", "benchmark", "rating", "portable_ratings"} <= set(out)
+    assert {"inventory", "indicators", "benchmark", "rating", "portable_ratings", "tags"} <= set(out)
     assert out["rating"]["reasons"]
+    tags = out["tags"]
+    assert tags["industry"]["code"] == "3011" and tags["ets_covered"]["value"] is False
+    assert tags["transition"]["in_scope"] and tags["transition"]["sector"] == "building_materials"
+    assert tags["data_completeness"]["share"] == 1.0 and tags["rating_trend"]["direction"] == "insufficient"
+    assert tags["green_financing"]["loans"] == 0 and tags["carbon_reduction_tool_loans"]["loans"] == 0
 
 
 def test_rating_thresholds_are_configurable(rt, peers, tmp_path):

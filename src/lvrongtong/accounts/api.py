@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -196,3 +197,41 @@ def add_transaction(uscc: str, asset_id: int, body: TransactionCreate, who: Prin
     row = assets.add_transaction(session, who, uscc, asset_id, assets.TransactionIn(**body.model_dump()))
     session.commit()
     return assets.transaction_dict(row)
+
+
+def _document(report: dict, fmt: str) -> Response:
+    from lvrongtong.accounts import documents
+
+    if fmt == "pdf":
+        return Response(documents.render_pdf(report), media_type="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{documents.filename(report, "pdf")}"'})
+    if fmt == "html":
+        return Response(documents.render_html(report), media_type="text/html; charset=utf-8")
+    if fmt == "json":
+        return Response(json.dumps({k: v for k, v in report.items() if k != "charts"}, ensure_ascii=False,
+                                   default=str), media_type="application/json")
+    from lvrongtong.kit.errors import field_error
+
+    raise field_error("format", "format_known", "format 应为 html、pdf 或 json", "format must be html, pdf or json")
+
+
+@router.get("/{uscc}/reports/credit", summary="Carbon credit report (碳信用报告) as HTML, PDF or JSON")
+def credit_report(uscc: str, period: str, request: Request, format: str = "html",
+                  who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.accounts import reports
+
+    report = reports.credit_report(session, who, uscc, period, **_settings(request))
+    session.commit()  # reads under consent are audited
+    return _document(report, format)
+
+
+@router.get("/{uscc}/reports/benefit",
+            summary="Environmental benefit evaluation: baseline period vs post period of a measure (HTML, PDF, JSON)")
+def benefit_report(uscc: str, baseline: str, post: str, request: Request, measure: str = "", format: str = "html",
+                   who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.accounts import reports
+
+    report = reports.benefit_evaluation(session, who, uscc, baseline, post, measure[:200], **_settings(request))
+    session.commit()
+    return _document(report, format)
+

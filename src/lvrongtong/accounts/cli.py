@@ -23,15 +23,16 @@ def show(uscc: Annotated[str, typer.Argument(help="the enterprise's unified soci
          as_json: Annotated[bool, typer.Option("--json")] = False,
          data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
          database_url: Annotated[str | None, typer.Option("--database-url")] = None):
-    """Inventory (with the trace), intensity, industry benchmark, rating and its reasons."""
-    from lvrongtong.accounts import service
+    """Inventory (with the trace), intensity, industry benchmark, rating and its reasons, profile tags."""
+    from lvrongtong.accounts.profile import profile
     from lvrongtong.kit.principal import CLI
 
     cli = _cli()
     rt = cli._runtime(data_dir, database_url)
     with cli._reported(rt) as session:
-        out = service.view(session, CLI, uscc, period, min_sample=rt.settings.accounts_benchmark_min_sample,
-                           schemes_file=rt.settings.accounts_rating_file)
+        p = profile(session, CLI, uscc, period, min_sample=rt.settings.accounts_benchmark_min_sample,
+                    schemes_file=rt.settings.accounts_rating_file)
+        out = {**p["summary"], "tags": p["tags"]}
     if as_json:
         cli._echo_json(json.loads(json.dumps(out, default=str)))
         return
@@ -45,8 +46,12 @@ def show(uscc: Annotated[str, typer.Argument(help="the enterprise's unified soci
     cli.console.print(f"  rating ({rating['scheme']}): {rating['colour'] or rating['status']} score {rating['score']}")
     for r in rating["reasons"]:
         cli.console.print(f"    · {r['zh']}", soft_wrap=True)
-    for p in out["portable_ratings"]:
-        cli.console.print(f"  {p['title_zh']}: {p.get('grade') or p['status']}", soft_wrap=True)
+    for pr in out["portable_ratings"]:
+        cli.console.print(f"  {pr['title_zh']}: {pr.get('grade') or pr['status']}", soft_wrap=True)
+    tags = out["tags"]
+    cli.console.print(f"  tags: industry {tags['industry']['code']} {tags['industry']['name_zh'] or ''} · "
+                      f"ETS {'yes' if tags['ets_covered']['value'] else 'no'} · transition "
+                      f"{tags['transition']['sector_zh'] or 'no'} · trend {tags['rating_trend']['direction']}")
 
 
 @account_app.command("compute")

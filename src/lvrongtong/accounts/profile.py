@@ -44,7 +44,60 @@ def profile(session: Session, who: Principal, uscc: str, label: str, *, min_samp
         from lvrongtong.iot import service as iot
 
         out["devices"] = iot.device_statuses(session, SYSTEM, opened.enterprise.id)
+    out["tags"] = tags(session, opened.enterprise, grant, summary, out["trend"], out["green_financing"])
     return out
+
+
+def tags(session: Session, ent, grant, summary: dict, trend: list[dict], financing: dict | None) -> dict:
+    """The profile tags (画像标签), each with where it comes from; only what the caller may see.
+
+    industry and ETS status are registry facts; transition status is the enterprise's GB/T 4754 code in the
+    platform's transition sectors (reference/transition.py, sectors sourced, the code mapping the
+    platform's); the rating trend compares the last two rated years' platform scores (±2 points counts as
+    stable — the platform's choice)."""
+    from lvrongtong.reference.models import Industry
+    from lvrongtong.reference.transition import sector_for
+
+    industry = session.get(Industry, ent.industry_code)
+    sector = sector_for(ent.industry_code)
+    out: dict = {
+        "industry": {"code": ent.industry_code, "name_zh": industry.name_zh if industry else None,
+                     "source": "registry (GB/T 4754-2017)"},
+        "ets_covered": {"value": bool(ent.ets_covered), "source": "registry Enterprise.ets_covered"},
+        "transition": {"in_scope": sector is not None, "sector": sector["sector"] if sector else None,
+                       "sector_zh": sector["name_zh"] if sector else None,
+                       "source": sector["source"] if sector else "reference/data/transition_sectors.csv",
+                       "note_zh": "行业代码对应关系为平台自定", "note_en": "the GB/T 4754 mapping is the platform's"},
+    }
+    if financing is not None:
+        out["green_financing"] = {k: financing[k] for k in ("loans", "amount_cny", "balance_cny")}
+        out["carbon_reduction_tool_loans"] = carbon_reduction_tool_loans(session, ent.uscc)
+    if grant.allows("rating"):
+        out["rating_trend"] = rating_trend(trend)
+    if grant.allows("inventory") and summary.get("inventory"):
+        c = summary["inventory"]["completeness"]
+        out["data_completeness"] = {**c, "share": round(c["months_with_data"] / c["months"], 3) if c["months"] else None}
+    return out
+
+
+def rating_trend(trend: list[dict]) -> dict:
+    rated = [t for t in trend if t["score"] is not None]
+    if len(rated) < 2:
+        return {"direction": "insufficient", "points": len(rated)}
+    a, b = rated[-2], rated[-1]
+    delta = float(b["score"]) - float(a["score"])
+    direction = "stable" if abs(delta) <= 2 else ("improving" if delta > 0 else "worsening")
+    return {"direction": direction, "from": a, "to": b, "delta_score": round(delta, 1),
+            "rule": "platform choice: |Δscore| ≤ 2 is stable"}
+
+
+def carbon_reduction_tool_loans(session: Session, uscc: str) -> dict:
+    """Loans flagged as carbon-emission-reduction-tool loans (registry), whether declared green or not."""
+    from lvrongtong.registry.instruments import LoanFilter, list_loans
+
+    got = list_loans(session, SYSTEM, LoanFilter(borrower_uscc=uscc, carbon_reduction_tool=True), page=1,
+                     page_size=200)
+    return {"loans": got.total, "amount_cny": float(sum((i.amount_cny for i in got.items), Decimal(0)))}
 
 
 def _f(v: Decimal | None) -> float | None:

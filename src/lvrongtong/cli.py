@@ -37,8 +37,20 @@ DbUrl = Annotated[str | None, typer.Option("--database-url", help="SQLAlchemy UR
                                                                    "postgresql+psycopg://postgres@127.0.0.1/lvrongtong")]
 
 
-def _runtime(data_dir: Path | None, database_url: str | None) -> Runtime:
-    return Runtime.from_settings(load_settings(data_dir=data_dir, database_url=database_url))
+def _runtime(data_dir: Path | None, database_url: str | None, check_schema: bool = True) -> Runtime:
+    """The runtime for a command; unless the command migrates itself, a database that is empty or
+    behind this version's schema ends the command with a clear message, not a traceback."""
+    rt = Runtime.from_settings(load_settings(data_dir=data_dir, database_url=database_url))
+    if check_schema:
+        from lvrongtong.kit.migrate import SchemaNotCurrent, require_current
+
+        try:
+            require_current(rt.engine)
+        except SchemaNotCurrent as exc:
+            err.print(f"[red]{exc}[/red]\n(data dir: {rt.settings.data_dir}; `lvrongtong demo` builds a demo "
+                      f"database there)")
+            raise typer.Exit(2) from None
+    return rt
 
 
 def _principal(rt: Runtime, as_user: str | None):
@@ -62,7 +74,7 @@ def _principal(rt: Runtime, as_user: str | None):
 @db_app.command("upgrade")
 def db_upgrade(data_dir: DataDir = None, database_url: DbUrl = None):
     """Migrate the schema to the latest version and load changed reference data (idempotent)."""
-    rt = _runtime(data_dir, database_url)
+    rt = _runtime(data_dir, database_url, check_schema=False)
     loaded = rt.upgrade()
     from lvrongtong.kit.migrate import current_revision
 
@@ -75,7 +87,7 @@ def db_current(data_dir: DataDir = None, database_url: DbUrl = None):
     """Show the schema revision of the database and the revision this version needs."""
     from lvrongtong.kit.migrate import current_revision, head_revision
 
-    rt = _runtime(data_dir, database_url)
+    rt = _runtime(data_dir, database_url, check_schema=False)
     console.print(f"database: {current_revision(rt.engine)}  ·  needed: {head_revision()}")
 
 
@@ -89,7 +101,7 @@ def demo(data_dir: DataDir = None, database_url: DbUrl = None,
 
     from lvrongtong.demo import service as demo_service
 
-    rt = _runtime(data_dir, database_url)
+    rt = _runtime(data_dir, database_url, check_schema=False)
     rt.upgrade()
     total = 1 + enterprises + projects + 2 * loans + 2 * bonds + 60
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),

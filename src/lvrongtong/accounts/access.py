@@ -70,3 +70,15 @@ def require_owner_write(who: Principal, uscc: str) -> None:
 def require_aggregate_reader(who: Principal) -> None:
     if not (who.is_system or who.org_type in AGGREGATE_READERS):
         raise Forbidden("仅监管和政府部门可查看汇总", "only regulators and government departments see aggregates")
+
+
+def live_consent_for(session: Session, account_id: int, org_ids: frozenset[int], today: date,
+                     item: str) -> AccountConsent | None:
+    """The newest live consent to one of ``org_ids`` whose scope includes ``item`` (e.g. supply_chain)."""
+    for consent in session.scalars(select(AccountConsent).where(
+            AccountConsent.account_id == account_id, AccountConsent.grantee_org_id.in_(sorted(org_ids)),
+            AccountConsent.withdrawn_at.is_(None), AccountConsent.expires_on >= today,
+    ).order_by(AccountConsent.id.desc())):
+        if item in (consent.scope or []):
+            return consent
+    return None

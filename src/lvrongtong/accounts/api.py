@@ -235,3 +235,29 @@ def benefit_report(uscc: str, baseline: str, post: str, request: Request, measur
     session.commit()
     return _document(report, format)
 
+
+class PurchaseSet(BaseModel):
+    supplier_uscc: str = Field(description="the supplier's unified social credit code")
+    purchased_value_cny: Decimal = Field(description="what the buyer paid this supplier in the year (CNY)")
+    purchased_quantity: Decimal | None = Field(None, description="optional: quantity, in the supplier's product unit")
+    purchased_unit: str = Field("", max_length=16)
+    goods: str = Field("", max_length=200)
+
+
+@router.put("/{uscc}/suppliers/{period}", summary="Record what the buyer bought from one supplier in a year")
+def set_supplier(uscc: str, period: str, body: PurchaseSet, who: Principal = Depends(current_principal),
+                 session: Session = Depends(get_session)):
+    from lvrongtong.accounts import supply_chain
+
+    row = supply_chain.set_purchase(session, who, uscc, supply_chain.PurchaseIn(period=period, **body.model_dump()))
+    session.commit()
+    return supply_chain.purchase_dict(row)
+
+
+@router.get("/{uscc}/scope3", summary="Scope 3 category 1 from suppliers that shared their account (owner only)")
+def scope3(uscc: str, period: str, who: Principal = Depends(current_principal), session: Session = Depends(get_session)):
+    from lvrongtong.accounts import supply_chain
+
+    out = supply_chain.scope3_category1(session, who, uscc, period)
+    session.commit()  # each supplier read is audited
+    return out

@@ -104,7 +104,8 @@ def build(session: Session, seed: int, enterprises: list[dict], demo_uscc: str |
     for e in chosen:
         for year in YEARS:
             service.compute_period(session, SYSTEM, e["uscc"], str(year), with_months=year == YEARS[-1], audit=False)
-    return {"carbon_accounts": len(chosen), "account_activity": len(activity), "devices": len(metered),
+    extras = _assets_and_suppliers(session, rnd, chosen, demo_uscc)
+    return {**extras, "carbon_accounts": len(chosen), "account_activity": len(activity), "devices": len(metered),
             "device_readings": readings}
 
 
@@ -139,3 +140,48 @@ def _devices(session: Session, rnd: random.Random, metered: list[dict], now: dat
         iot.rollup(session, SYSTEM, e["uscc"], date(2025, 1, 1), date(2025, 12, 31))
     session.flush()
     return total
+
+
+SYNTHETIC_NOTE = "合成演示数据：数量与价格均为虚构 (synthetic: made-up quantities and prices)"
+
+
+def _assets_and_suppliers(session: Session, rnd: random.Random, chosen: list[dict], demo_uscc: str | None) -> dict:
+    """Synthetic carbon assets for the first three accounts (the demo login's first) and, for the demo login's
+    account, four suppliers among the other demo accounts — two of them share their account (consent)."""
+    from sqlalchemy import select
+
+    from lvrongtong.accounts import assets, supply_chain
+    from lvrongtong.registry.models import Organisation
+
+    order = list(dict.fromkeys([e["uscc"] for e in chosen if e["uscc"] == demo_uscc] + [e["uscc"] for e in chosen]))
+    moves = 0
+    for uscc in order[:3]:
+        cea = assets.add_asset(session, SYSTEM, uscc, assets.AssetIn(
+            "allowance", "CEA-2023-2024", "碳排放配额（演示）", "全国碳市场（演示）", "2023-2024"), synthetic=True)
+        allocated = Decimal(rnd.randrange(20_000, 80_000))
+        bought, sold = (allocated * Decimal("0.1")).quantize(1), (allocated * Decimal("0.05")).quantize(1)
+        ccer = assets.add_asset(session, SYSTEM, uscc, assets.AssetIn(
+            "ccer", f"CCER-DEMO-{uscc[-4:]}-2024", "CCER（演示）", "CCER（演示）", vintage=2024), synthetic=True)
+        for asset_id, item in (
+                (cea.id, assets.TransactionIn(date(2024, 3, 1), "allocated", allocated, reference="DEMO-ALLOC")),
+                (cea.id, assets.TransactionIn(date(2024, 6, 12), "purchased", bought, Decimal("90"), "演示对手方甲",
+                                              "DEMO-T1", SYNTHETIC_NOTE)),
+                (cea.id, assets.TransactionIn(date(2024, 11, 5), "sold", sold, Decimal("100"), "演示对手方乙",
+                                              "DEMO-T2", SYNTHETIC_NOTE)),
+                (cea.id, assets.TransactionIn(date(2025, 12, 20), "surrendered", allocated, reference="DEMO-S1",
+                                              note=SYNTHETIC_NOTE)),
+                (ccer.id, assets.TransactionIn(date(2025, 4, 2), "purchased", Decimal(2000), Decimal("80"),
+                                               "演示对手方丙", "DEMO-C1", SYNTHETIC_NOTE))):
+            assets.add_transaction(session, SYSTEM, uscc, asset_id, item)
+            moves += 1
+    suppliers = 0
+    buyer_org = session.scalar(select(Organisation.id).where(Organisation.uscc == demo_uscc)) if demo_uscc else None
+    if buyer_org is not None and order and order[0] == demo_uscc:
+        for n, supplier in enumerate(order[3:7]):
+            supply_chain.set_purchase(session, SYSTEM, demo_uscc, supply_chain.PurchaseIn(
+                supplier, "2025", Decimal(rnd.randrange(2, 20) * 500_000), goods="原材料（演示）"), synthetic=True)
+            if n < 2:
+                service.grant_consent(session, SYSTEM, supplier, buyer_org, ["supply_chain"],
+                                      date.today() + timedelta(days=365), "供应链范围三（演示）")
+            suppliers += 1
+    return {"carbon_asset_transactions": moves, "account_suppliers": suppliers}

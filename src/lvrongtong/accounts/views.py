@@ -41,6 +41,10 @@ def account_page(uscc: str, request: Request, who: Principal = Depends(current_p
     settings = request.app.state.runtime.settings
     data = profile(session, who, uscc, period, min_sample=settings.accounts_benchmark_min_sample,
                    schemes_file=settings.accounts_rating_file)
+    if data["summary"]["access"] in ("owner", "system") and len(period) == 4:
+        from lvrongtong.accounts import supply_chain
+
+        data["scope3"] = supply_chain.scope3_category1(session, who, uscc, period)
     session.commit()
     return render(request, "account_detail.html", who, period=period, p=data, s=data["summary"])
 

@@ -35,7 +35,14 @@ def render_html(report: dict, *, for_pdf: bool = False, lang: str = "zh") -> str
 
 
 def render_pdf(report: dict) -> bytes:
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads Pango (a system library) on import
+        from lvrongtong.kit.errors import AppError
+
+        raise AppError("pdf_unavailable", "PDF 生成需要系统库 Pango（Debian：apt-get install libpango-1.0-0 "
+                       "libpangoft2-1.0-0）；HTML 版报告可用", "PDF output needs the Pango system library (Debian: "
+                       "apt-get install libpango-1.0-0 libpangoft2-1.0-0); the HTML report works", 503) from exc
 
     html = render_html(report, for_pdf=True)
     return weasyprint.HTML(string=html, base_url=str(font_path().parent)).write_pdf()

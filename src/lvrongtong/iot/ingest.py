@@ -164,7 +164,7 @@ def ingest(session: Session, envelopes: list[Any], channel: str, cache: DeviceCa
     stored = _insert_readings(session, good)
     result.stored, result.duplicates = stored, len(good) - stored
     if bad:
-        session.execute(QuarantinedReading.__table__.insert(), bad)
+        _insert_quarantined(session, bad)
     for device_id, t in latest.items():
         session.execute(update(Device).where(Device.id == device_id).values(last_received_at=now))
         session.execute(update(Device).where(Device.id == device_id, (Device.last_measured_at.is_(None)) |
@@ -176,6 +176,34 @@ def _redacted(env: Any) -> dict:
     if isinstance(env, dict):
         return {k: ("***" if k == "key" else v) for k, v in env.items() if k != "readings"}
     return {"raw": str(env)[:2000]}
+
+
+def _fingerprint(row: dict) -> str:
+    import json
+
+    body = json.dumps([row["device_identifier"], row["reason"], row["payload"]], sort_keys=True, ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _insert_quarantined(session: Session, rows: list[dict]) -> int:
+    """Quarantine once: the same (device, reason, payload) redelivered — within the batch or later — is
+    skipped, so that count in = stored + quarantined holds across a crash and redelivery."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    unique: dict[str, dict] = {}
+    for r in rows:
+        unique.setdefault(_fingerprint(r), {**r})["fingerprint"] = _fingerprint(r)
+    table = QuarantinedReading.__table__
+    values = list(unique.values())
+    done = 0
+    for start in range(0, len(values), CHUNK):
+        stmt = insert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.id)
+        done += len(session.execute(stmt, values[start:start + CHUNK]).all())
+    return done
 
 
 def _insert_readings(session: Session, rows: list[dict]) -> int:

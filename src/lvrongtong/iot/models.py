@@ -67,7 +67,8 @@ class QuarantinedReading(Base):
     """A reading that was not stored as data, with the reason (unknown device, bad credential, ...)."""
 
     __tablename__ = "iot_quarantine"
-    __table_args__ = (Index("ix_iot_quarantine_device", "device_identifier", "received_at"),)
+    __table_args__ = (Index("ix_iot_quarantine_device", "device_identifier", "received_at"),
+                      Index("ux_iot_quarantine_fingerprint", "fingerprint", unique=True))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     device_identifier: Mapped[str] = mapped_column(String(160))
@@ -77,6 +78,9 @@ class QuarantinedReading(Base):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     received_at: Mapped[datetime] = mapped_column(AwareDateTime())
     channel: Mapped[str] = mapped_column(String(8))
+    # sha256 of (device identifier, reason, payload): a redelivered message (QoS 1 after a crash) is not
+    # quarantined twice — the same exactly-once effect as (device, time) for stored readings
+    fingerprint: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 def _track() -> None:

@@ -117,3 +117,23 @@ def test_rating_trend_compares_the_last_two_rated_years(scores, direction):
 
     trend = [{"period": str(2020 + i), "score": s, "colour": None} for i, s in enumerate(scores)]
     assert rating_trend(trend)["direction"] == direction
+
+
+def test_cli_writes_both_reports(rt, two_years, tmp_path):
+    from typer.testing import CliRunner
+
+    from lvrongtong.cli import app
+
+    env = {"LVRONGTONG_DATA_DIR": str(rt.settings.data_dir), "LVRONGTONG_DATABASE_URL": rt.settings.database_url}
+    runner = CliRunner()
+    pdf = tmp_path / "credit.pdf"
+    r = runner.invoke(app, ["account", "report", two_years, "--period", "2024", "-o", str(pdf)], env=env)
+    assert r.exit_code == 0, r.output
+    assert "碳信用报告" in _pdf_text(pdf.read_bytes())[0]
+    html = tmp_path / "benefit.html"
+    r = runner.invoke(app, ["account", "report", two_years, "--kind", "benefit", "--baseline", "2023", "--post",
+                            "2024", "-o", str(html)], env=env)
+    assert r.exit_code == 0, r.output
+    assert "<svg" in html.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["account", "report", two_years, "--kind", "benefit", "-o", str(html)], env=env)
+    assert bad.exit_code == 2

@@ -90,3 +90,41 @@ def assets_cmd(uscc: Annotated[str, typer.Argument(help="the enterprise's unifie
     for a in out["assets"]:
         cli.console.print(f"  {a['code']} ({a['kind_zh']}) balance {a['summary']['balance_tco2e']} tCO2e · "
                           f"{len(a['transactions'])} transactions")
+
+
+@account_app.command("report")
+def report(uscc: Annotated[str, typer.Argument(help="the enterprise's unified social credit code")],
+           output: Annotated[Path, typer.Option("--output", "-o", help="file to write: .pdf, .html or .json")],
+           kind: Annotated[str, typer.Option(help="credit (碳信用报告) | benefit (环境效益评价)")] = "credit",
+           period: Annotated[str | None, typer.Option(help="credit report: 2025, 2025Q1 or 2025-03")] = None,
+           baseline: Annotated[str | None, typer.Option(help="benefit evaluation: the period before the measure")] = None,
+           post: Annotated[str | None, typer.Option(help="benefit evaluation: the period after the measure")] = None,
+           measure: Annotated[str, typer.Option(help="benefit evaluation: what was done")] = "",
+           data_dir: Annotated[Path | None, typer.Option("--data-dir")] = None,
+           database_url: Annotated[str | None, typer.Option("--database-url")] = None):
+    """Write the carbon credit report or the environmental benefit evaluation as PDF, HTML or JSON."""
+    from lvrongtong.accounts import documents, reports
+    from lvrongtong.kit.principal import CLI
+
+    cli = _cli()
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "html", "json"):
+        cli.err.print("[red]输出文件扩展名应为 .pdf、.html 或 .json / the output must end in .pdf, .html or .json[/red]")
+        raise typer.Exit(2)
+    if kind not in ("credit", "benefit") or (kind == "credit" and not period) or \
+            (kind == "benefit" and not (baseline and post)):
+        cli.err.print("[red]credit 需要 --period；benefit 需要 --baseline 与 --post / credit needs --period; "
+                      "benefit needs --baseline and --post[/red]")
+        raise typer.Exit(2)
+    rt = cli._runtime(data_dir, database_url)
+    opts = {"min_sample": rt.settings.accounts_benchmark_min_sample, "schemes_file": rt.settings.accounts_rating_file}
+    with cli._reported(rt) as session:
+        doc = reports.credit_report(session, CLI, uscc, period, **opts) if kind == "credit" else \
+            reports.benefit_evaluation(session, CLI, uscc, baseline, post, measure[:200], **opts)
+        if fmt == "pdf":
+            output.write_bytes(documents.render_pdf(doc))
+    if fmt == "html":
+        output.write_text(documents.render_html(doc), encoding="utf-8")
+    elif fmt == "json":
+        output.write_text(json.dumps(doc, ensure_ascii=False, default=str, indent=1), encoding="utf-8")
+    cli.console.print(f"written {output}")

@@ -140,18 +140,50 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
     raise ValueError(f"unknown field kind {f.kind}")
 
 
+_BOOLS = {**{w: True for w in TRUE_WORDS}, **{w: False for w in FALSE_WORDS}}
+_LIMIT = Decimal(10) ** 16
+
+
 def _parser(f: Field):
-    """A per-field reader with the common cases (a stripped string) on the fast path."""
+    """A per-field reader with the common, well-formed cases on a fast path; anything unusual goes
+    through ``parse_value``, which gives the reason."""
+    slow = parse_value
 
-    def read(raw: Any) -> tuple[Any, str | None]:
-        if raw is None or raw == "":
-            return None, None
-        if f.kind == "str" and isinstance(raw, str):
-            text = raw.strip()
-            if len(text) <= f.max_len:
-                return (text or None), None
-        return parse_value(f, raw)
-
+    if f.kind == "str":
+        def read(raw: Any) -> tuple[Any, str | None]:
+            if isinstance(raw, str):
+                text = raw.strip()
+                if len(text) <= f.max_len:
+                    return (text or None), None
+            return (None, None) if raw is None else slow(f, raw)
+    elif f.kind == "decimal":
+        def read(raw: Any) -> tuple[Any, str | None]:
+            if isinstance(raw, str) and raw and "," not in raw:
+                try:
+                    value = Decimal(raw)
+                except InvalidOperation:
+                    return slow(f, raw)
+                if value.is_finite() and value.as_tuple().exponent >= -f.scale and abs(value) < _LIMIT:
+                    return value, None
+            return (None, None) if raw is None or raw == "" else slow(f, raw)
+    elif f.kind == "date":
+        def read(raw: Any) -> tuple[Any, str | None]:
+            if isinstance(raw, str) and len(raw) == 10:
+                try:
+                    return date.fromisoformat(raw), None
+                except ValueError:
+                    pass
+            return (None, None) if raw is None or raw == "" else slow(f, raw)
+    elif f.kind == "bool":
+        def read(raw: Any) -> tuple[Any, str | None]:
+            if isinstance(raw, str):
+                hit = _BOOLS.get(raw.strip().lower())
+                if hit is not None:
+                    return hit, None
+            return (None, None) if raw is None or raw == "" else slow(f, raw)
+    else:
+        def read(raw: Any) -> tuple[Any, str | None]:
+            return (None, None) if raw is None or raw == "" else slow(f, raw)
     return read
 
 

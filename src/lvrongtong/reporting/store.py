@@ -73,33 +73,40 @@ class Writer:
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.final.with_suffix(".parquet.tmp")
         self.derived = derived  # institution_id, institution_type, period, year, quarter, month, receipt
-        self.cols: dict[str, list] = {name: [] for name in SCHEMA.names}
+        # per-row columns only; the submission's constants are repeated when a chunk is written
+        self.cols: dict[str, list] = {name: [] for name in SCHEMA.names if name not in derived}
+        self._fields = [(f.name, self.cols[f.name], f.name in TEXT_DIMS) for f in FIELDS]
         self.writer = pq.ParquetWriter(self.tmp, SCHEMA, compression="zstd")
         self.rows = 0
+        self._levels: dict[tuple[str, str | None], tuple[str, str, str]] = {}
 
     def add(self, row: dict[str, Any], applied: str, period_start: date, period_end: date) -> None:
         cols = self.cols
-        for f in FIELDS:
-            value = row[f.name]
-            cols[f.name].append("" if value is None and f.name in TEXT_DIMS else value)
-        for name, value in self.derived.items():
-            cols[name].append(value)
+        for name, values, text in self._fields:
+            value = row[name]
+            values.append("" if value is None and text else value)
         disbursed = row["disbursed_on"]
         cols["new_in_period"].append(bool(disbursed and period_start <= disbursed <= period_end))
         cols["green_type"].append("green" if row["green"] else "transition" if row["transition"] else "other")
-        cols["catalogue_applied"].append(applied if row["catalogue_code"] else "")
-        l1, l2, l3 = levels(applied, row["catalogue_code"])
-        cols["level1"].append(l1)
-        cols["level2"].append(l2)
-        cols["level3"].append(l3)
+        code = row["catalogue_code"]
+        cols["catalogue_applied"].append(applied if code else "")
+        key = (applied, code)
+        lv = self._levels.get(key)
+        if lv is None:
+            lv = self._levels[key] = levels(applied, code)
+        cols["level1"].append(lv[0])
+        cols["level2"].append(lv[1])
+        cols["level3"].append(lv[2])
         self.rows += 1
         if len(cols["loan_id"]) >= CHUNK:
             self._flush()
 
     def _flush(self) -> None:
-        if not self.cols["loan_id"]:
+        n = len(self.cols["loan_id"])
+        if not n:
             return
-        batch = pa.RecordBatch.from_pydict(self.cols, schema=SCHEMA)
+        data = {**self.cols, **{k: [v] * n for k, v in self.derived.items()}}
+        batch = pa.RecordBatch.from_pydict(data, schema=SCHEMA)
         self.writer.write_batch(batch)
         for values in self.cols.values():
             values.clear()

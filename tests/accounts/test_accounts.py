@@ -243,3 +243,32 @@ def test_rating_thresholds_are_configurable(rt, peers, tmp_path):
     with rt.transaction() as s:
         assert service.view(s, CLI, peers[5], YEAR)["rating"]["colour"] == "深绿"
         assert service.view(s, CLI, peers[5], YEAR, schemes_file=custom)["rating"]["colour"] == "红"
+
+
+def test_live_consents_of_one_bank_add_up_and_a_withdrawn_one_adds_nothing(client, rt, world, as_user):
+    from lvrongtong.accounts.models import AccountConsent
+
+    ent, bank = as_user("ent_user"), as_user("a_officer")
+    url = f"/api/v1/accounts/{world.ent_uscc}"
+    client.post(url, headers=ent)
+    client.post(f"{url}/activity", headers=ent, json={
+        "kind": "electricity", "quantity": "1000", "unit": "MWh", "starts_on": "2024-01-01", "ends_on": "2024-12-31"})
+    expires = (date.today() + timedelta(days=90)).isoformat()
+    ids = [client.post(f"{url}/consents", headers=ent, json={"grantee_org_id": world.bank_a_id, "scope": [item],
+                                                             "expires_on": expires}).json()["id"]
+           for item in ("inventory", "activity")]
+    seen = client.get(url, params={"period": YEAR}, headers=bank).json()
+    assert "inventory" in seen  # from the older consent, though a newer one exists
+    assert client.get(f"{url}/activity", params={"period": YEAR}, headers=bank).status_code == 200  # the newer
+    assert client.delete(f"{url}/consents/{ids[0]}", headers=ent).status_code == 200  # withdraw 'inventory'
+    seen = client.get(url, params={"period": YEAR}, headers=bank)
+    assert seen.status_code == 200 and "inventory" not in seen.json()
+    assert client.get(f"{url}/activity", params={"period": YEAR}, headers=bank).status_code == 200
+    ids.append(client.post(f"{url}/consents", headers=ent, json={"grantee_org_id": world.bank_a_id,
+                                                                 "scope": ["inventory"], "expires_on": expires}).json()["id"])
+    assert "inventory" in client.get(url, params={"period": YEAR}, headers=bank).json()
+    with rt.transaction() as s:  # time passes: the re-granted 'inventory' consent expires
+        s.get(AccountConsent, ids[2]).expires_on = date.today() - timedelta(days=1)
+    assert "inventory" not in client.get(url, params={"period": YEAR}, headers=bank).json()
+    assert client.get(f"{url}/activity", params={"period": YEAR}, headers=bank).status_code == 200
+    assert client.get(url, params={"period": YEAR}, headers=as_user("b_officer")).status_code == 404  # other bank

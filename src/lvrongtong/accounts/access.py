@@ -3,7 +3,7 @@
 | caller                                | sees                                             | may change |
 |---------------------------------------|--------------------------------------------------|------------|
 | the enterprise itself (by USCC)       | its whole account                                | yes (operator / admin role) |
-| bank, insurer, securities fund        | only under a live consent (not withdrawn, not expired), only the consented items | no |
+| bank, insurer, securities fund        | only under a live consent (not withdrawn, not expired), only the consented items (the union over all its live consents) | no |
 | regulator, government                 | aggregates (counts, totals by industry and colour), no single account | no |
 | system (CLI, jobs)                    | everything                                       | yes |
 
@@ -32,17 +32,23 @@ class Grant:
 
     mode: str  # owner / system / consent
     items: frozenset[str]
-    consent_id: int | None = None
+    consent_id: int | None = None  # the newest live consent (mode "consent")
+    consents: tuple[tuple[int, frozenset[str]], ...] = ()  # every live consent and its scope, newest first
 
     def allows(self, item: str) -> bool:
         return item in self.items
 
+    def consent_for(self, item: str) -> int | None:
+        """The newest live consent whose scope covers ``item``: the one a read of it is recorded under."""
+        return next((cid for cid, scope in self.consents if item in scope), None)
 
-def live_consent(session: Session, account_id: int, org_ids: frozenset[int], today: date) -> AccountConsent | None:
-    return session.scalar(select(AccountConsent).where(
+
+def live_consents(session: Session, account_id: int, org_ids: frozenset[int], today: date) -> list[AccountConsent]:
+    """Every live consent (granted, not withdrawn, not expired) of the account to one of ``org_ids``, newest first."""
+    return list(session.scalars(select(AccountConsent).where(
         AccountConsent.account_id == account_id, AccountConsent.grantee_org_id.in_(sorted(org_ids)),
         AccountConsent.withdrawn_at.is_(None), AccountConsent.expires_on >= today,
-    ).order_by(AccountConsent.id.desc()).limit(1))
+    ).order_by(AccountConsent.id.desc())))
 
 
 def grant_for(session: Session, who: Principal, account: CarbonAccount, uscc: str, today: date) -> Grant:
@@ -51,9 +57,11 @@ def grant_for(session: Session, who: Principal, account: CarbonAccount, uscc: st
     if who.org_type == "enterprise" and who.org_uscc == uscc:
         return Grant("owner", frozenset(CONSENT_ITEMS))
     if who.org_type in CONSENT_READERS and who.org_ids:
-        consent = live_consent(session, account.id, who.org_ids, today)
-        if consent is not None:
-            return Grant("consent", frozenset(consent.scope), consent.id)
+        # several live consents add up: the caller sees the union of their scopes
+        live = live_consents(session, account.id, who.org_ids, today)
+        if live:
+            scopes = tuple((c.id, frozenset(c.scope or [])) for c in live)
+            return Grant("consent", frozenset().union(*(scope for _, scope in scopes)), live[0].id, scopes)
     raise NotFound("碳账户", "carbon account")
 
 
@@ -75,10 +83,4 @@ def require_aggregate_reader(who: Principal) -> None:
 def live_consent_for(session: Session, account_id: int, org_ids: frozenset[int], today: date,
                      item: str) -> AccountConsent | None:
     """The newest live consent to one of ``org_ids`` whose scope includes ``item`` (e.g. supply_chain)."""
-    for consent in session.scalars(select(AccountConsent).where(
-            AccountConsent.account_id == account_id, AccountConsent.grantee_org_id.in_(sorted(org_ids)),
-            AccountConsent.withdrawn_at.is_(None), AccountConsent.expires_on >= today,
-    ).order_by(AccountConsent.id.desc())):
-        if item in (consent.scope or []):
-            return consent
-    return None
+    return next((c for c in live_consents(session, account_id, org_ids, today) if item in (c.scope or [])), None)

@@ -128,7 +128,7 @@ def holdings(session: Session, who: Principal, uscc: str) -> dict:
     ent = opened.enterprise
     if grant.mode == "consent":
         audit_record(session, who, "account.assets.read_under_consent", "carbon_account", opened.account.id, None,
-                     {"uscc": ent.uscc, "consent_id": grant.consent_id})
+                     {"uscc": ent.uscc, "consent_id": grant.consent_for("assets")})
     return {"uscc": ent.uscc, "name": ent.name, "synthetic": opened.account.synthetic, "access": grant.mode,
             "assets": items, "by_kind": [{**v, "balance_tco2e": _plain(v["balance_tco2e"])} for v in by_kind.values()],
             "note_zh": "余额由交易流水逐笔回放得出；平台不对资产按市价估值（无可核实的价格来源），金额仅为本账户成交记录。",

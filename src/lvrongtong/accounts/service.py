@@ -242,7 +242,8 @@ def view(session: Session, who: Principal, uscc: str, label: str, *, min_sample:
         out["portable_ratings"] = portable
     if grant.mode == "consent":  # every read of an enterprise's data by a third party is on the record
         audit_record(session, who, "account.read_under_consent", "carbon_account", opened.account.id, None,
-                     {"uscc": ent.uscc, "period": period.label, "consent_id": grant.consent_id})
+                     {"uscc": ent.uscc, "period": period.label, "consent_id": grant.consent_id,
+                      "consent_ids": [cid for cid, _ in grant.consents]})
     return out
 
 

@@ -48,10 +48,6 @@ def _items_by_kind(session: Session) -> dict[tuple[str, str], str]:
     return out
 
 
-def _month_end(period: str) -> tuple[date, date]:
-    return service.parse_period(period)
-
-
 def _balance(amount: Decimal, disbursed: date, matures: date, amortising: bool, end: date) -> Decimal:
     if not amortising:
         return amount
@@ -83,7 +79,7 @@ def build(session_factory, settings, progress: Callable[[str, int], None] = lamb
     project_kind = _project_kinds(session_factory)
     accepted = rejected = 0
     for period in months(_first(AS_OF_MONTH, MONTHS), MONTHS):
-        start, end = _month_end(period)
+        start, end = service.parse_period(period)
         for bank in banks:
             loans = []
             for r in by_bank.get(bank, ()):

@@ -32,7 +32,15 @@ from lvrongtong.kit.tabular import _decode, read_table
 from lvrongtong.reference.models import CatalogueItem, Industry, Region
 from lvrongtong.registry.models import Organisation
 from lvrongtong.reporting import rules, store
-from lvrongtong.reporting.fields import CONTROL_IDS, FIELDS, header_map, missing_columns, parse_row, parse_value
+from lvrongtong.reporting.fields import (
+    BY_NAME,
+    CONTROL_IDS,
+    FIELDS,
+    header_map,
+    missing_columns,
+    parse_row,
+    parse_value,
+)
 from lvrongtong.reporting.models import ReportChange, ReportFinding, ReportSubmission
 
 REPORTING_ORG_TYPES = {"bank", "insurer", "securities_fund"}
@@ -141,8 +149,8 @@ def json_rows(loans: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]
 
 
 def _control_from(row: dict[str, Any]) -> rules.ControlTotals:
-    amount, _ = parse_value(next(f for f in FIELDS if f.name == "amount_cny"), row.get("amount_cny"))
-    balance, _ = parse_value(next(f for f in FIELDS if f.name == "balance_cny"), row.get("balance_cny"))
+    amount, _ = parse_value(BY_NAME["amount_cny"], row.get("amount_cny"))
+    balance, _ = parse_value(BY_NAME["balance_cny"], row.get("balance_cny"))
     return rules.ControlTotals(None, amount, balance)
 
 

@@ -93,18 +93,19 @@ def dashboard(request: Request, who: Principal = Depends(current_principal), ses
     from lvrongtong.web.views import render
 
     settings = _settings(request)
-    trend = service.build(session, who, settings, Query(by=["green_type"])).cells
-    totals = service.build(session, who, settings, Query()).cells
+    trend, totals = (c.cells for c in service.build_many(session, who, settings, [Query(by=["green_type"]), Query()]))
     latest = totals[-1]["t"] if totals else None
     data = {"trend": trend, "totals": totals, "latest": latest, "levels": [], "districts": [], "institutions": []}
     if latest:
         one = {"period_from": latest, "period_to": latest}
-        data["levels"] = service.build(session, who, settings, Query(by=["level1", "level2"], **one,
-                                                                     where={"green_type": ["green"]})).cells
-        data["districts"] = sorted(service.build(session, who, settings, Query(by=["district"], **one)).cells,
-                                   key=lambda c: -float(c["green_balance_cny"] or 0))
-        data["institutions"] = sorted(service.build(session, who, settings, Query(by=["institution"], **one)).cells,
-                                      key=lambda c: -float(c["green_balance_cny"] or 0))
+        levels, districts, institutions = service.build_many(session, who, settings, [
+            Query(by=["level1", "level2"], **one, where={"green_type": ["green"]}),
+            Query(by=["district"], **one), Query(by=["institution"], **one)])
+
+        def by_green(cube):
+            return sorted(cube.cells, key=lambda c: -float(c["green_balance_cny"] or 0))
+
+        data.update(levels=levels.cells, districts=by_green(districts), institutions=by_green(institutions))
     return render(request, "statistics.html", who, data=data, drill_ok=who.org_type not in service.AGGREGATE_ONLY)
 
 

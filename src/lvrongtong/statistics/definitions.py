@@ -163,8 +163,8 @@ def cube_sql(q: Query, sets: list[list[str]] | None = None) -> str:
     t, t_prev = GRAINS[q.grain]
     keys = [f"d_{d}" for d in dims]
     dim_select = "".join(f"CAST({DIMENSIONS[d].expr} AS STRING) AS d_{d}, " for d in dims)
-    grouping = ", ".join("(" + ", ".join([f"b.d_{d}" for d in s_] + ["b.t"]) + ")" for s_ in sets)
-    rolled = "".join(f"CASE WHEN GROUPING(b.d_{d}) = 1 THEN '{ROLLED_UP}' ELSE b.d_{d} END AS d_{d}, " for d in dims)
+    grouping = ", ".join("(" + ", ".join([f"f.d_{d}" for d in s_] + ["f.t"]) + ")" for s_ in sets)
+    rolled = "".join(f"CASE WHEN GROUPING(f.d_{d}) = 1 THEN '{ROLLED_UP}' ELSE f.d_{d} END AS d_{d}, " for d in dims)
     prev_join = " AND ".join([f"c.{k} = p.{k}" for k in keys] + ["p.t = c.t_prev"])
     out_keys = "".join(f"c.{k} AS {k[2:]}, " for k in keys)
     month = q.grain == "month"  # every month is its own snapshot: no snapshot join, no conditions
@@ -189,7 +189,7 @@ WITH base AS (
   FROM loans WHERE {filters(q)}
 ),
 {snap_cte}cube AS (
-  SELECT {rolled.replace("b.d_", "f.d_")}f.t AS t, ANY_VALUE(f.t_prev) AS t_prev,
+  SELECT {rolled}f.t AS t, ANY_VALUE(f.t_prev) AS t_prev,
          {"f.t" if month else "MAX(" + at_snapshot("f.period") + ")"} AS snapshot,
          SUM({at_snapshot("f.balance_cny")}) AS balance_cny,
          COUNT({at_snapshot("1")}) AS loans,
@@ -203,7 +203,7 @@ WITH base AS (
          COUNT({new_only("1")}) AS new_loans,
          SUM({new_only("f.rate_pct * f.amount_cny")}) AS rate_x_new
   FROM {source}
-  GROUP BY GROUPING SETS ({grouping.replace("b.", "f.")}){having}
+  GROUP BY GROUPING SETS ({grouping}){having}
 )
 SELECT {out_keys}c.t AS t, c.snapshot AS snapshot,
        c.balance_cny, c.loans, c.green_balance_cny, c.transition_balance_cny,

@@ -59,17 +59,26 @@ def _plain(value: Any) -> Any:
 
 
 def build(session: Session, who: Principal, settings, query: Query, labels: bool = True) -> Cube:
-    query.institutions = scope(who)
-    files = current_files(session, settings, query.institutions)
+    return build_many(session, who, settings, [query], labels)[0]
+
+
+def build_many(session: Session, who: Principal, settings, queries: list[Query], labels: bool = True) -> list[Cube]:
+    """Several cubes over one engine: the caller's files are listed and opened once."""
+    institutions = scope(who)
+    files = current_files(session, settings, institutions)
+    names = Labels(session) if labels else None
+    out = []
     with DuckEngine(files) as engine:
-        columns, rows = engine.rows(cube_sql(query))
-    cells = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
-    if labels:
-        names = Labels(session)
-        for cell in cells:
-            for dim in query.by:
-                cell[f"{dim}_name"] = names.name(dim, cell[dim])
-    return Cube(query, columns, cells, len(files))
+        for query in queries:
+            query.institutions = institutions
+            columns, rows = engine.rows(cube_sql(query))
+            cells = [{c: _plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]
+            if names:
+                for cell in cells:
+                    for dim in query.by:
+                        cell[f"{dim}_name"] = names.name(dim, cell[dim])
+            out.append(Cube(query, columns, cells, len(files)))
+    return out
 
 
 class Labels:
